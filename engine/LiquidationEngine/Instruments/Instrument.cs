@@ -1,0 +1,97 @@
+using LiquidationEngine.Numerics;
+
+namespace LiquidationEngine.Instruments;
+
+/// <summary>A linear perpetual contract: its settlement asset, increments and risk table.</summary>
+public sealed class Instrument
+{
+    private readonly RiskBracket[] _brackets;
+
+    /// <summary>Creates a validated instrument; use <see cref="InstrumentCatalog"/> loading for config files.</summary>
+    /// <exception cref="InstrumentConfigException">The table breaks a rule; the message names the bracket.</exception>
+    public Instrument(
+        int index,
+        string symbol,
+        int settlementAsset,
+        Price tickSize,
+        Quantity lotSize,
+        Rate liquidationFeeRate,
+        MaintenanceBasis basis,
+        IReadOnlyList<RiskBracket> brackets,
+        Price referencePrice = default)
+    {
+        ArgumentNullException.ThrowIfNull(symbol);
+        ArgumentNullException.ThrowIfNull(brackets);
+        Index = index;
+        Symbol = symbol;
+        SettlementAsset = settlementAsset;
+        TickSize = tickSize;
+        LotSize = lotSize;
+        LiquidationFeeRate = liquidationFeeRate;
+        Basis = basis;
+        ReferencePrice = referencePrice;
+        _brackets = [.. brackets];
+        RiskTableValidator.Validate(symbol, tickSize, lotSize, liquidationFeeRate, _brackets);
+        MaxMaintenanceRate = _brackets[^1].MaintenanceRate;
+    }
+
+    /// <summary>Dense index in the catalog; the engine's arrays and ring entries carry this, not the symbol.</summary>
+    public int Index { get; }
+
+    /// <summary>Engine symbol, e.g. <c>BTC-USDT-PERP</c>.</summary>
+    public string Symbol { get; }
+
+    /// <summary>Index of the settlement asset in <see cref="InstrumentCatalog.Assets"/>.</summary>
+    public int SettlementAsset { get; }
+
+    /// <summary>Price increment.</summary>
+    public Price TickSize { get; }
+
+    /// <summary>Quantity increment.</summary>
+    public Quantity LotSize { get; }
+
+    /// <summary>Fee charged on the liquidated notional, paid from the block to the insurance fund.</summary>
+    public Rate LiquidationFeeRate { get; }
+
+    /// <summary>Whether maintenance margin uses the mark (default) or entry notional.</summary>
+    public MaintenanceBasis Basis { get; }
+
+    /// <summary>A typical price, used by the synthetic book generator; not used by risk math.</summary>
+    public Price ReferencePrice { get; }
+
+    /// <summary>The highest MMR in the table; bounds how far funding can move a liquidation price.</summary>
+    public Rate MaxMaintenanceRate { get; }
+
+    /// <summary>The risk table, lowest bracket first.</summary>
+    public ReadOnlySpan<RiskBracket> Brackets => _brackets;
+
+    /// <summary>Index of the bracket whose [floor, cap) holds the notional (raw money units).</summary>
+    /// <remarks>Notionals above the last cap use the last bracket.</remarks>
+    public int BracketIndexFor(long notionalRaw)
+    {
+        RiskBracket[] b = _brackets;
+        int i = 0;
+        while (i < b.Length - 1 && notionalRaw >= b[i].Cap.Raw)
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>Bracket index for an exact notional given as <c>q_raw × p_raw</c> (scale 10^16), without rounding.</summary>
+    public int BracketIndexForProduct(Int128 quantityTimesPrice)
+    {
+        RiskBracket[] b = _brackets;
+        int i = 0;
+        while (i < b.Length - 1 && quantityTimesPrice >= (Int128)b[i].Cap.Raw * Quantity.Scale)
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Symbol;
+}

@@ -1,0 +1,241 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using LiquidationEngine.Numerics;
+
+namespace LiquidationEngine.Instruments;
+
+/// <summary>The configured settlement assets and instruments, indexed densely.</summary>
+/// <remarks>Loaded once at start and immutable afterwards, so every thread may read it without locks.
+/// The file format is documented in <c>docs/INSTRUMENTS.md</c>.</remarks>
+public sealed class InstrumentCatalog
+{
+    private readonly Instrument[] _instruments;
+    private readonly FrozenDictionary<string, int> _bySymbol;
+    private readonly FrozenDictionary<string, int> _byAlias;
+
+    /// <summary>Builds a catalog from already-validated instruments.</summary>
+    public InstrumentCatalog(IReadOnlyList<string> assets, IReadOnlyList<Instrument> instruments, IReadOnlyDictionary<string, string>? aliases = null)
+    {
+        ArgumentNullException.ThrowIfNull(assets);
+        ArgumentNullException.ThrowIfNull(instruments);
+        Assets = [.. assets];
+        _instruments = [.. instruments];
+        var bySymbol = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < _instruments.Length; i++)
+        {
+            if (_instruments[i].Index != i)
+            {
+                throw new InstrumentConfigException($"{_instruments[i].Symbol}: index {_instruments[i].Index} must equal its position {i}.");
+            }
+
+            if (!bySymbol.TryAdd(_instruments[i].Symbol, i))
+            {
+                throw new InstrumentConfigException($"{_instruments[i].Symbol}: duplicate symbol.");
+            }
+        }
+
+        var byAlias = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (alias, symbol) in aliases ?? new Dictionary<string, string>())
+        {
+            if (!bySymbol.TryGetValue(symbol, out int idx))
+            {
+                throw new InstrumentConfigException($"alias {alias}: unknown instrument {symbol}.");
+            }
+
+            byAlias[alias] = idx;
+        }
+
+        _bySymbol = bySymbol.ToFrozenDictionary(StringComparer.Ordinal);
+        _byAlias = byAlias.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Settlement asset names (USDT, USDC, USD, ...); an asset's index is its position here.</summary>
+    public IReadOnlyList<string> Assets { get; }
+
+    /// <summary>Number of instruments.</summary>
+    public int Count => _instruments.Length;
+
+    /// <summary>The instrument at a dense index.</summary>
+    public Instrument this[int index] => _instruments[index];
+
+    /// <summary>All instruments in index order.</summary>
+    public IReadOnlyList<Instrument> Instruments => _instruments;
+
+    /// <summary>Venue symbol → engine symbol pairs, e.g. <c>BTCUSDT → BTC-USDT-PERP</c>.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Aliases
+        => _byAlias.Select(kv => new KeyValuePair<string, string>(kv.Key, _instruments[kv.Value].Symbol));
+
+    /// <summary>Finds an instrument by engine symbol or venue alias.</summary>
+    public bool TryFind(string symbol, out Instrument instrument)
+    {
+        if (_bySymbol.TryGetValue(symbol, out int i) || _byAlias.TryGetValue(symbol, out i))
+        {
+            instrument = _instruments[i];
+            return true;
+        }
+
+        instrument = null!;
+        return false;
+    }
+
+    /// <summary>Index of a settlement asset by name, or -1.</summary>
+    public int AssetIndex(string asset)
+    {
+        for (int i = 0; i < Assets.Count; i++)
+        {
+            if (string.Equals(Assets[i], asset, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Loads and validates a catalog from a JSON file (see <c>docs/INSTRUMENTS.md</c>).</summary>
+    /// <exception cref="InstrumentConfigException">The file breaks a rule; the message names file, instrument and bracket.</exception>
+    public static InstrumentCatalog Load(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        try
+        {
+            return Load(stream);
+        }
+        catch (InstrumentConfigException e)
+        {
+            throw new InstrumentConfigException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Loads and validates a catalog from a JSON stream.</summary>
+    public static InstrumentCatalog Load(Stream json)
+    {
+        CatalogFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<CatalogFile>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InstrumentConfigException($"malformed JSON at line {e.LineNumber + 1}: {e.Message}", e);
+        }
+
+        if (file?.Assets is not { Count: > 0 } || file.Instruments is not { Count: > 0 })
+        {
+            throw new InstrumentConfigException("the file needs non-empty \"assets\" and \"instruments\".");
+        }
+
+        var instruments = new List<Instrument>(file.Instruments.Count);
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (InstrumentEntry e in file.Instruments)
+        {
+            string symbol = e.Symbol ?? throw new InstrumentConfigException($"instrument #{instruments.Count + 1}: missing \"symbol\".");
+            int asset = file.Assets.IndexOf(e.SettlementAsset ?? string.Empty);
+            if (asset < 0)
+            {
+                throw new InstrumentConfigException($"{symbol}: settlementAsset \"{e.SettlementAsset}\" is not in \"assets\".");
+            }
+
+            var brackets = new List<RiskBracket>();
+            foreach (BracketEntry b in e.Brackets ?? [])
+            {
+                string where = $"{symbol} bracket {brackets.Count + 1}";
+                brackets.Add(new RiskBracket(
+                    ParseField<Money>(b.Floor, where, "floor"),
+                    ParseField<Money>(b.Cap, where, "cap"),
+                    b.MaxLeverage,
+                    ParseField<Rate>(b.Mmr, where, "mmr"),
+                    ParseField<Money>(b.Cum ?? "0", where, "cum")));
+            }
+
+            MaintenanceBasis basis = e.MaintenanceBasis switch
+            {
+                null or "mark" => MaintenanceBasis.Mark,
+                "entry" => MaintenanceBasis.Entry,
+                _ => throw new InstrumentConfigException($"{symbol}: maintenanceBasis must be \"mark\" or \"entry\", got \"{e.MaintenanceBasis}\"."),
+            };
+
+            instruments.Add(new Instrument(
+                instruments.Count,
+                symbol,
+                asset,
+                ParseField<Price>(e.TickSize, symbol, "tickSize"),
+                ParseField<Quantity>(e.LotSize, symbol, "lotSize"),
+                ParseField<Rate>(e.LiquidationFeeRate, symbol, "liquidationFeeRate"),
+                basis,
+                brackets,
+                e.ReferencePrice is null ? default : ParseField<Price>(e.ReferencePrice, symbol, "referencePrice")));
+            foreach (string alias in e.VenueSymbols ?? [])
+            {
+                if (!aliases.TryAdd(alias, symbol))
+                {
+                    throw new InstrumentConfigException($"{symbol}: venue symbol {alias} is already mapped to {aliases[alias]}.");
+                }
+            }
+        }
+
+        return new InstrumentCatalog(file.Assets, instruments, aliases);
+    }
+
+    private static T ParseField<T>(string? text, string where, string field)
+        where T : struct, IFixedPoint<T>
+    {
+        if (text is null)
+        {
+            throw new InstrumentConfigException($"{where}: missing \"{field}\".");
+        }
+
+        ParseError error = FixedPointText.TryParse(text.AsSpan(), out T value);
+        return error == ParseError.None
+            ? value
+            : throw new InstrumentConfigException($"{where}: \"{field}\" = \"{text}\" is not an exact decimal with {T.Decimals} places ({error}).");
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    private sealed class CatalogFile
+    {
+        public List<string>? Assets { get; set; }
+
+        public List<InstrumentEntry>? Instruments { get; set; }
+    }
+
+    private sealed class InstrumentEntry
+    {
+        public string? Symbol { get; set; }
+
+        public List<string>? VenueSymbols { get; set; }
+
+        public string? SettlementAsset { get; set; }
+
+        public string? TickSize { get; set; }
+
+        public string? LotSize { get; set; }
+
+        public string? LiquidationFeeRate { get; set; }
+
+        public string? MaintenanceBasis { get; set; }
+
+        public string? ReferencePrice { get; set; }
+
+        public List<BracketEntry>? Brackets { get; set; }
+    }
+
+    private sealed class BracketEntry
+    {
+        public string? Floor { get; set; }
+
+        public string? Cap { get; set; }
+
+        public int MaxLeverage { get; set; }
+
+        public string? Mmr { get; set; }
+
+        public string? Cum { get; set; }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using LiquidationEngine.Ledger;
+
+namespace LiquidationEngine.Pipeline;
+
+/// <summary>One output of the writer: an ack/reject, a liquidation or ADL order, a settlement report or a query reply.
+/// The output ring's pre-allocated entry.</summary>
+/// <remarks>Money, price and quantity fields are raw fixed-point integers (10^-8). A liquidation price of
+/// <see cref="NoPrice"/> means "none": the position cannot be liquidated by price alone.</remarks>
+[StructLayout(LayoutKind.Sequential)]
+public struct EngineEvent
+{
+    /// <summary>Sentinel for "no price" (e.g. no liquidation price).</summary>
+    public const long NoPrice = long.MinValue;
+
+    /// <summary>What this event is.</summary>
+    public EventKind Kind;
+
+    /// <summary>Full, partial or ADL for orders and settlements.</summary>
+    public OrderKind OrderKind;
+
+    /// <summary>Order side: +1 buy, -1 sell (the side that closes the position). For position state: the position side.</summary>
+    public sbyte Side;
+
+    /// <summary>Reject reason, or why a position has no liquidation price.</summary>
+    public RejectReason Reason;
+
+    /// <summary>Settlement asset index (account balances, settlements).</summary>
+    public short Asset;
+
+    /// <summary>Instrument index.</summary>
+    public int Instrument;
+
+    /// <summary>The connection the causing command came from (0 = in-process).</summary>
+    public int SourceId;
+
+    /// <summary>Echo of the causing command's client sequence.</summary>
+    public long ClientSequence;
+
+    /// <summary>Input-ring sequence of the command that caused this event; the journal must hold it before the event is released.</summary>
+    public long InputSequence;
+
+    /// <summary>Engine order id (deterministic: a counter in ring order).</summary>
+    public long OrderId;
+
+    /// <summary>Position id.</summary>
+    public long PositionId;
+
+    /// <summary>Account id.</summary>
+    public long Account;
+
+    /// <summary>Order quantity, or signed position size in a position reply, or filled quantity in a settlement.</summary>
+    public long Quantity;
+
+    /// <summary>Order limit (the bankruptcy price), or fill price in a settlement.</summary>
+    public long Price;
+
+    /// <summary>The mark that triggered the order.</summary>
+    public long TriggerMark;
+
+    /// <summary>Engine output sequence: a counter of emitted events in ring order, deterministic across replays.</summary>
+    public long EventSequence;
+
+    /// <summary>Event time of the causing input, µs since the Unix epoch.</summary>
+    public long TimestampUs;
+
+    /// <summary>Block margin M (funding applied) in a position reply; balance in an account reply; state hash in a hash reply.</summary>
+    public long Margin;
+
+    /// <summary>Equity at mark (position reply); realised PnL (settlement).</summary>
+    public long Equity;
+
+    /// <summary>Maintenance margin at mark (position reply); liquidation fee (settlement).</summary>
+    public long MaintenanceMargin;
+
+    /// <summary>Liquidation price or <see cref="NoPrice"/> (position reply); insurance fund delta (settlement).</summary>
+    public long LiquidationPrice;
+
+    /// <summary>Bankruptcy price (position reply and orders).</summary>
+    public long BankruptcyPrice;
+
+    /// <summary>Margin ratio MM/equity, rate raw (10^-10), or long.MaxValue when equity ≤ 0.</summary>
+    public long MarginRatio;
+
+    /// <summary>Entry price (position reply).</summary>
+    public long EntryPrice;
+
+    /// <summary>Max removable margin (position reply).</summary>
+    public long MaxRemovable;
+
+    /// <summary>Leverage (position reply).</summary>
+    public int Leverage;
+
+    /// <summary>Position status (position reply).</summary>
+    public byte Status;
+}
