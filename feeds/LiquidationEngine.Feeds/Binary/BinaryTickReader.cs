@@ -36,6 +36,9 @@ public sealed class BinaryTickReader : FeedReader
     /// <summary>Mark and settlement records read (valid CRC), to check against the end marker's count.</summary>
     private long _dataRecords;
 
+    /// <summary>Records skipped for a CRC mismatch (their kind is unknown, so the end count allows for them).</summary>
+    private long _damagedRecords;
+
     /// <summary>Reads a binary tick file from <paramref name="stream"/> (plain or gzip).</summary>
     /// <param name="stream">The file.</param>
     /// <param name="file">Name used in records and errors.</param>
@@ -50,6 +53,8 @@ public sealed class BinaryTickReader : FeedReader
         : base(input, options)
     {
     }
+
+    private protected override long CurrentLine => _recordNumber;
 
     /// <summary>Opens a binary tick file (plain or gzip).</summary>
     public static BinaryTickReader Open(string path, FeedReaderOptions? options = null)
@@ -96,6 +101,7 @@ public sealed class BinaryTickReader : FeedReader
         uint storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(record[4..]);
         if (storedCrc != BinaryTickFormat.RecordCrc(record))
         {
+            _damagedRecords++;
             Reject(FeedErrorKind.CorruptInput, _recordNumber, "record CRC-32C does not match: the record is damaged and skipped");
             return true;
         }
@@ -119,7 +125,7 @@ public sealed class BinaryTickReader : FeedReader
             case BinaryTickFormat.KindEnd:
                 _ended = true;
                 CountSkipped();
-                if (timestampUs != _dataRecords)
+                if (timestampUs < _dataRecords || timestampUs > _dataRecords + _damagedRecords)
                 {
                     Reject(FeedErrorKind.CorruptInput, _recordNumber, $"end marker counts {timestampUs} records but the file holds {_dataRecords}");
                 }

@@ -60,6 +60,9 @@ public abstract class FeedReader : IFeedReader
     /// <summary>Timestamp of the last record handed out; MinValue before the first.</summary>
     private protected long LastReleasedUs { get; private set; } = long.MinValue;
 
+    /// <summary>Number of the last line (binary: record) read, for whole-input errors found at the end.</summary>
+    private protected virtual long CurrentLine => Input.LineNumber;
+
     /// <summary>Queued records at or before this timestamp may be handed out. Readers that may still insert an earlier
     /// record (a funding settlement) lower it.</summary>
     private protected virtual long ReleaseBound => long.MaxValue;
@@ -214,13 +217,13 @@ public abstract class FeedReader : IFeedReader
         OnEndOfInput();
         if (Input.FailureKind is FeedErrorKind failure)
         {
-            Reject(failure, Input.LineNumber + 1, Input.FailureMessage ?? "input failed");
+            Reject(failure, CurrentLine + 1, Input.FailureMessage ?? "input failed");
         }
         else if (_dataLines == 0)
         {
             Reject(
                 FeedErrorKind.EmptyFile,
-                Input.LineNumber + 1,
+                CurrentLine + 1,
                 Input.IsEmpty ? "file is empty (0 bytes)" : "file has no data lines");
         }
     }
