@@ -252,13 +252,20 @@ public sealed class EngineCore : IEngineEventSink
         return RejectReason.None;
     }
 
-    /// <summary>Stamps the event sequence and forwards to the sink.</summary>
+    /// <summary>Stamps the event sequence on broadcast events and forwards to the sink.</summary>
+    /// <remarks>Orders, settlements and funding events are numbered: clients resume from the last number they saw.
+    /// Replies to one sender (acks, rejects, query answers) carry 0 and are matched by client sequence, so a
+    /// rejected command changes no state at all.</remarks>
     public void Emit(in EngineEvent e)
     {
         EngineEvent copy = e;
-        copy.EventSequence = ++State.LastEventSequence;
+        copy.EventSequence = IsBroadcast(e.Kind) ? ++State.LastEventSequence : 0;
         _sink.Emit(copy);
     }
+
+    /// <summary>True for events every client receives and that carry an event sequence.</summary>
+    public static bool IsBroadcast(EventKind kind)
+        => kind is EventKind.LiquidationOrder or EventKind.AdlOrder or EventKind.LiquidationSettled or EventKind.FundingApplied;
 
     /// <summary>Resets everything but the header (source, client sequence, input sequence, time).</summary>
     internal static void ClearPayload(ref EngineEvent e)

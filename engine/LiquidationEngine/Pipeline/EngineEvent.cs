@@ -58,7 +58,7 @@ public struct EngineEvent
     /// <summary>The mark that triggered the order.</summary>
     public long TriggerMark;
 
-    /// <summary>Engine output sequence: a counter of emitted events in ring order, deterministic across replays.</summary>
+    /// <summary>Engine output sequence of broadcast events (orders, settlements, funding), deterministic across replays; 0 on replies.</summary>
     public long EventSequence;
 
     /// <summary>Event time of the causing input, µs since the Unix epoch.</summary>

@@ -1,0 +1,75 @@
+using System.Text;
+using LiquidationEngine.Instruments;
+using LiquidationEngine.Tests.Support;
+using Xunit;
+
+namespace LiquidationEngine.Tests.Instruments;
+
+public class InstrumentCatalogTests
+{
+    [Fact]
+    public void The_shipped_config_loads_at_least_150_instruments_with_valid_tables()
+    {
+        InstrumentCatalog c = InstrumentCatalog.Load(TestInstruments.ConfigPath("instruments.json"));
+        Assert.True(c.Count >= 150, $"only {c.Count} instruments");
+        Assert.True(c.TryFind("BTCUSDT", out Instrument btc));
+        Assert.Equal("BTC-USDT-PERP", btc.Symbol);
+        Assert.Equal(10, btc.Brackets.Length);
+        // Binance BTCUSDT level 3: floor 250,000, MMR 1%, cum 1,300.
+        Assert.Equal(TestInstruments.Usd("1300"), btc.Brackets[2].MaintenanceAmount.Raw);
+        Assert.Contains("USDC", c.Assets);
+        Assert.Contains(c.Instruments, i => i.Basis == MaintenanceBasis.Entry);
+    }
+
+    [Fact]
+    public void A_table_that_breaks_the_continuity_recursion_is_rejected_naming_the_bracket()
+    {
+        string json = Config(cum3: "1200");
+        var e = Assert.Throws<InstrumentConfigException>(() => InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        Assert.Contains("XYZ-USDT-PERP bracket 3", e.Message);
+        Assert.Contains("1300", e.Message);
+    }
+
+    [Fact]
+    public void A_valid_hand_written_table_is_accepted()
+    {
+        InstrumentCatalog c = InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(Config(cum3: "1300"))));
+        Assert.Equal(1, c.Count);
+    }
+
+    [Theory]
+    [InlineData("\"tickSize\": \"0.01\"", "\"tickSize\": \"abc\"", "tickSize")]
+    [InlineData("\"settlementAsset\": \"USDT\"", "\"settlementAsset\": \"EUR\"", "settlementAsset")]
+    [InlineData("\"floor\": \"50000\"", "\"floor\": \"40000\"", "previous cap")]
+    [InlineData("\"maxLeverage\": 100", "\"maxLeverage\": 200", "maxLeverage")]
+    public void Broken_fields_are_rejected_with_the_field_named(string good, string bad, string expected)
+    {
+        string json = Config(cum3: "1300").Replace(good, bad, StringComparison.Ordinal);
+        var e = Assert.Throws<InstrumentConfigException>(() => InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bracket_lookup_uses_floor_inclusive_cap_exclusive()
+    {
+        Instrument btc = TestInstruments.Catalog()[0];
+        Assert.Equal(0, btc.BracketIndexFor(TestInstruments.Usd("49999.99999999")));
+        Assert.Equal(1, btc.BracketIndexFor(TestInstruments.Usd("50000")));
+        Assert.Equal(4, btc.BracketIndexFor(TestInstruments.Usd("99999999")));
+    }
+
+    private static string Config(string cum3) => $$"""
+        {
+          "assets": ["USDT"],
+          "instruments": [{
+            "symbol": "XYZ-USDT-PERP", "venueSymbols": ["XYZUSDT"], "settlementAsset": "USDT",
+            "tickSize": "0.01", "lotSize": "0.001", "liquidationFeeRate": "0.003",
+            "brackets": [
+              { "floor": "0", "cap": "50000", "maxLeverage": 125, "mmr": "0.004", "cum": "0" },
+              { "floor": "50000", "cap": "250000", "maxLeverage": 100, "mmr": "0.005", "cum": "50" },
+              { "floor": "250000", "cap": "1000000", "maxLeverage": 50, "mmr": "0.01", "cum": "{{cum3}}" }
+            ]
+          }]
+        }
+        """;
+}
