@@ -128,8 +128,9 @@ public static class EventCodec
     /// <summary>True for message types that carry an engine event.</summary>
     public static bool IsEvent(MessageType type) => Layouts.ContainsKey(type);
 
-    /// <summary>True for events every client receives and the order log keeps (orders and their settlements).</summary>
-    public static bool IsBroadcast(EventKind kind) => kind is EventKind.LiquidationOrder or EventKind.AdlOrder or EventKind.LiquidationSettled;
+    /// <summary>True for events every client receives and the order log keeps: orders, settlements and funding, the ones
+    /// that carry an event sequence (<see cref="EngineCore.IsBroadcast"/>).</summary>
+    public static bool IsBroadcast(EventKind kind) => EngineCore.IsBroadcast(kind);
 
     /// <summary>The fields of an event message, in wire order after the prefix.</summary>
     public static IReadOnlyList<EventField> Layout(MessageType type) => Layouts[type];

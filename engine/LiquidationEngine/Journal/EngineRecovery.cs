@@ -163,7 +163,7 @@ public static class EngineRecovery
 
         public void Emit(in EngineEvent e)
         {
-            if (e.Kind is EventKind.LiquidationOrder or EventKind.AdlOrder or EventKind.LiquidationSettled)
+            if (EngineCore.IsBroadcast(e.Kind))
             {
                 Events.Add(e);
             }
