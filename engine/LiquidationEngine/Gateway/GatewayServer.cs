@@ -261,6 +261,11 @@ public sealed class GatewayServer : IEngineEventSink, IAsyncDisposable
             _observer?.CommandPublished(command, sequence);
             return true;
         }
+        catch (InvalidOperationException)
+        {
+            // The pipeline stopped taking input.
+            return false;
+        }
         finally
         {
             Interlocked.Decrement(ref _inflight);
