@@ -7,8 +7,8 @@ namespace LiquidationEngine.Journal;
 /// <summary>
 /// Takes the snapshots that <see cref="Pipeline.CommandKind.Snapshot"/> commands ask for. On the writer thread it only
 /// serializes the state (so the snapshot is consistent at the command's sequence); a background task waits until the
-/// journal holds that sequence, writes the file atomically, then prunes old snapshots and the journal segments no
-/// snapshot needs any more.
+/// journal holds that sequence, writes the file atomically, then prunes old snapshots and, once <c>retain</c>
+/// snapshots exist, the journal segments that end before the oldest of them.
 /// </summary>
 /// <remarks>Waiting for the journal keeps the invariant recovery relies on: a snapshot on disk is never ahead of the
 /// journal, so the journal tail after it is complete and the orders it caused were all released.</remarks>
@@ -89,7 +89,9 @@ public sealed class SnapshotManager : IAsyncDisposable
                 _store.Persist(bytes, sequence);
                 Volatile.Write(ref _lastWritten, sequence);
                 long oldestKept = _store.Prune(_retain);
-                if (_journalDirectory is not null && oldestKept >= 0)
+
+                // The journal is kept back to the oldest retained snapshot, and whole until there are that many.
+                if (_journalDirectory is not null && oldestKept >= 0 && _store.List().Count >= _retain)
                 {
                     PruneJournal(_journalDirectory, oldestKept, _journal?.CurrentSegment);
                 }
