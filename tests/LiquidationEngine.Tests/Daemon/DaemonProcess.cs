@@ -7,12 +7,13 @@ using LiquidationEngine.Gateway;
 namespace LiquidationEngine.Tests.Daemon;
 
 /// <summary>A real <c>liqengine run</c> process (the built liqengine.dll next to the tests) on free loopback ports.</summary>
-internal sealed class DaemonProcess : IDisposable
+public sealed class DaemonProcess : IDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private bool _disposed;
 
     private DaemonProcess(Process process, string dataDirectory)
     {
@@ -171,6 +172,12 @@ internal sealed class DaemonProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Kill();
         _process.Dispose();
     }

@@ -5,7 +5,7 @@ using LiquidationEngine.Pipeline;
 namespace LiquidationEngine.Tests.Daemon;
 
 /// <summary>A test's view of one gateway connection: a background reader that files orders apart from replies.</summary>
-internal sealed class GatewaySession : IDisposable
+public sealed class GatewaySession : IDisposable
 {
     private readonly Channel<GatewayMessage> _replies = Channel.CreateUnbounded<GatewayMessage>();
     private readonly Task _reader;
