@@ -261,6 +261,31 @@ public class DaemonIntegrationTests
         Assert.Equal(200, (await daemon.GetAsync("/health")).Status);
     }
 
+    [Fact]
+    public async Task The_python_reference_client_connects_sends_commands_and_prints_the_order_it_receives()
+    {
+        using var dir = new Scenario.TempDir();
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(dir.Path);
+        string script = Path.Combine(Scenario.RepoRoot(), "examples", "python", "client.py");
+        var info = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { script, "--host", daemon.Host, "--port", daemon.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--account", "31", "--quiet-acks" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using System.Diagnostics.Process python = System.Diagnostics.Process.Start(info)!;
+        Task<string> stdout = python.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = python.StandardError.ReadToEndAsync();
+        await python.WaitForExitAsync(DaemonProcess.Timeout(60));
+        string output = await stdout;
+
+        Assert.True(python.ExitCode == 0, $"client.py exited {python.ExitCode}: {output}\n{await stderr}");
+        Assert.Contains("ORDER LiquidationOrder", output, StringComparison.Ordinal);
+        Assert.Contains("account=31", output, StringComparison.Ordinal);
+        Assert.Contains("sell 1 limit=18000 mark=18000", output, StringComparison.Ordinal);
+        Assert.Contains("liquidation=18072.28915663", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--Gateway:Port=70000", "Gateway:Port")]
     [InlineData("--Engine:WaitStrategy=spin-forever", "Engine:WaitStrategy")]
