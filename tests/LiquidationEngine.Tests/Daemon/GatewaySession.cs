@@ -81,12 +81,12 @@ public sealed class GatewaySession : IDisposable
     }
 
     /// <summary>Waits until at least <paramref name="count"/> orders have arrived.</summary>
-    public async Task WaitForOrdersAsync(int count, int seconds = 30)
+    public async Task WaitForOrdersAsync(int count, int seconds = 30, int pollMs = 10)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (Orders.Count < count)
         {
-            await Task.Delay(10, timeout.Token);
+            await Task.Delay(pollMs, timeout.Token);
         }
     }
 
