@@ -1,12 +1,20 @@
+using LiquidationEngine.Host.Daemon;
+
 namespace LiquidationEngine.Host;
 
 /// <summary>Entry point of the <c>liqengine</c> command.</summary>
 public static class Program
 {
     /// <summary>Dispatches the subcommand.</summary>
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("usage: liqengine replay|convert|run ...");
-        return args.Length == 0 ? 2 : 2;
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "run")
+        {
+            return await DaemonCommand.RunAsync(args[1..], CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await Console.Error.WriteLineAsync("usage: liqengine replay|convert|run ...").ConfigureAwait(false);
+        return 2;
     }
 }
