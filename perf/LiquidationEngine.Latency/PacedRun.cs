@@ -49,6 +49,7 @@ public sealed class PacedRun(EnginePipeline pipeline, TimestampSink sink, TickSo
         var toApplied = new LatencyHistogram();
         var all = new LatencyHistogram();
         var fromSend = new LatencyHistogram();
+        var sendLag = new LatencyHistogram();
         long orderTicks = 0, orders = 0, missing = 0, lastOut = start;
         ReadOnlySpan<long> firstOrder = sink.FirstOrder;
         ReadOnlySpan<long> ack = sink.Ack;
@@ -56,6 +57,7 @@ public sealed class PacedRun(EnginePipeline pipeline, TimestampSink sink, TickSo
         for (int i = 0; i < events; i++)
         {
             long due = start + (long)(i * period);
+            sendLag.Record(LatencyHistogram.StopwatchTicksToNanoseconds(sent[i] - due));
             long done;
             if (ordersOf[i] > 0)
             {
@@ -86,7 +88,7 @@ public sealed class PacedRun(EnginePipeline pipeline, TimestampSink sink, TickSo
             events / ((sent[events - 1] - start) / f),
             events / ((lastOut - start) / f),
             orderTicks, orders, events - orderTicks - missing, missing,
-            LatencySummary.Of(toOrder), LatencySummary.Of(toApplied), LatencySummary.Of(all), LatencySummary.Of(fromSend), gcDelta);
+            LatencySummary.Of(toOrder), LatencySummary.Of(toApplied), LatencySummary.Of(all), LatencySummary.Of(fromSend), LatencySummary.Of(sendLag), gcDelta);
     }
 
     /// <summary>Publishes <paramref name="events"/> feed ticks (no acks) as fast as the ring takes them.</summary>

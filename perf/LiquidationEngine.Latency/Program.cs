@@ -123,6 +123,7 @@ public static class Program
                     Console.WriteLine($"    → applied {r.ToApplied}");
                     Console.WriteLine($"    all       {r.All}");
                     Console.WriteLine($"    (from actual send, coordinated omission: {r.AllFromActualSend})");
+                    Console.WriteLine($"    (producer lateness, actual − scheduled send: {r.SendLag})");
                     GC.Collect();
                 }
             }
