@@ -89,7 +89,7 @@ public sealed class LiquidationProcessor
             }
         }
 
-        _breached.AsSpan(0, breached).Sort(default(MostUnderwaterFirst));
+        HeapSort(_breached.AsSpan(0, breached));
         for (int i = 0; i < breached; i++)
         {
             EmitLiquidation(inst, _breached[i].Slot, mark, sink, ref template);
@@ -387,6 +387,47 @@ public sealed class LiquidationProcessor
         {
             _candidates = new int[capacity];
             _breached = new Breach[capacity];
+        }
+    }
+
+    /// <summary>In-place heap sort: O(k log k), deterministic and allocation-free (the BCL sort allocates on first use of a size class).</summary>
+    private static void HeapSort(Span<Breach> items)
+    {
+        var order = default(MostUnderwaterFirst);
+        for (int i = (items.Length / 2) - 1; i >= 0; i--)
+        {
+            SiftDown(items, i, items.Length, order);
+        }
+
+        for (int end = items.Length - 1; end > 0; end--)
+        {
+            (items[0], items[end]) = (items[end], items[0]);
+            SiftDown(items, 0, end, order);
+        }
+    }
+
+    private static void SiftDown(Span<Breach> items, int root, int length, MostUnderwaterFirst order)
+    {
+        while (true)
+        {
+            int child = (2 * root) + 1;
+            if (child >= length)
+            {
+                return;
+            }
+
+            if (child + 1 < length && order.Compare(items[child], items[child + 1]) < 0)
+            {
+                child++;
+            }
+
+            if (order.Compare(items[root], items[child]) >= 0)
+            {
+                return;
+            }
+
+            (items[root], items[child]) = (items[child], items[root]);
+            root = child;
         }
     }
 
