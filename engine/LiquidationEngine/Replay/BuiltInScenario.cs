@@ -4,8 +4,9 @@ namespace LiquidationEngine.Replay;
 
 /// <summary>
 /// The replay's embedded default, "crash-and-recovery": a generated book of isolated positions on BTC, ETH, SOL and
-/// DOGE USDT perpetuals, and a seeded 12-hour mark path with a calm drift up, a funding settlement, a 15% crash
-/// with a five-minute cascade leg, a dead-cat bounce, a recovery into a short squeeze, and a second funding settlement.
+/// DOGE USDT perpetuals, and a seeded 12-hour mark path with a calm drift up, a funding settlement, a 12% crash
+/// (BTC; the others move 1.25–1.9 times as far) with a 20-second flash leg that gaps past bankruptcy prices, a dead-cat
+/// bounce, a recovery into a short squeeze, and a second funding settlement.
 /// Everything is derived from the seed, so every run is the same (docs/REPLAY.md, "The built-in scenario").
 /// </summary>
 public sealed class BuiltInScenario
@@ -37,20 +38,22 @@ public sealed class BuiltInScenario
         ("DOGE-USDT-PERP", 190, 350, 300),
     ];
 
-    /// <summary>The shape: calm drift up, pump into funding, a crash with a cascade leg, bounce, retest, recovery, squeeze.</summary>
+    /// <summary>The shape (BTC basis points from the start): drift up, pump into funding, crash with a flash leg, bounce, retest, recovery, squeeze.</summary>
     public static IReadOnlyList<PathKnot> Shape { get; } =
     [
         new(0, 0),
-        new(12_600, 150),      // 23:30 calm drift up
-        new(14_400, 250),      // 00:00 pump into the funding settlement
+        new(12_600, 100),      // 23:30 calm drift up
+        new(14_400, 200),      // 00:00 pump into the funding settlement
         new(18_000, 100),      // 01:00 drift back
-        new(18_900, -600),     // 01:15 first leg down
-        new(19_200, -1_500),   // 01:20 five-minute cascade leg
-        new(19_800, -1_100),   // 01:30 dead-cat bounce
-        new(21_600, -1_300),   // 02:00 retest
-        new(32_400, 200),      // 05:00 recovery
-        new(36_000, 500),      // 06:00 short squeeze
-        new(43_200, 300),      // 08:00 calm
+        new(18_900, -400),     // 01:15 first leg down
+        new(19_080, -650),     // 01:18 selling accelerates
+        new(19_100, -1_150),   // 01:18:20 flash leg: −5% in 20 s, marks gap past bankruptcy prices
+        new(19_200, -1_200),   // 01:20 low
+        new(19_800, -850),     // 01:30 dead-cat bounce
+        new(21_600, -1_000),   // 02:00 retest
+        new(32_400, 100),      // 05:00 recovery
+        new(36_000, 350),      // 06:00 short squeeze
+        new(43_200, 200),      // 08:00 calm
     ];
 
     /// <summary>Funding settlements: +0.01% at 00:00 UTC (longs pay), −0.005% at 08:00 UTC (shorts pay).</summary>

@@ -145,8 +145,8 @@ public static class HtmlReport
         double X(long t) => Left + ((t - t0) / (double)(t1 - t0) * plotW);
         double Y(long p) => Top + ((yHi - p) / (yHi - yLo) * plotH);
 
-        b.Append("<svg class=\"chart\" width=\"").Append(Width).Append("\" height=\"").Append(Height)
-            .Append("\" viewBox=\"0 0 ").Append(Width).Append(' ').Append(Height).Append("\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\" font-family=\"system-ui,sans-serif\">\n");
+        b.Append("<svg class=\"chart\" width=\"100%\" style=\"max-width:").Append(Width).Append("px\"")
+            .Append(" viewBox=\"0 0 ").Append(Width).Append(' ').Append(Height).Append("\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\" font-family=\"system-ui,sans-serif\">\n");
 
         // Grid and axes.
         for (int k = 0; k <= 4; k++)
@@ -177,7 +177,9 @@ public static class HtmlReport
             b.Append("<g><title>").Append(E($"funding settlement {LiquidationLog.FormatTime(f.TimestampUs)}: rate {rate} at {FixedPoint.Format(f.Price, Price.Decimals)}")).Append("</title>")
                 .Append("<line x1=\"").Append(F(x)).Append("\" x2=\"").Append(F(x)).Append("\" y1=\"").Append(F(Top)).Append("\" y2=\"").Append(F(Height - Bottom))
                 .Append("\" stroke=\"#6941c6\" stroke-dasharray=\"5 4\" stroke-width=\"1.5\"/>")
-                .Append("<text x=\"").Append(F(x + 4)).Append("\" y=\"").Append(F(Top + 11)).Append("\" fill=\"#6941c6\">funding ").Append(E(rate)).Append("</text></g>\n");
+                .Append("<text x=\"").Append(F(x > Width - Right - 140 ? x - 4 : x + 4)).Append("\" y=\"").Append(F(Top + 11))
+                .Append(x > Width - Right - 140 ? "\" text-anchor=\"end" : string.Empty)
+                .Append("\" fill=\"#6941c6\">funding ").Append(E(rate)).Append("</text></g>\n");
         }
 
         // The mark line.
