@@ -80,8 +80,9 @@ public sealed class LiquidationProcessor
             RiskInputs p = _s.Inputs(slot);
             if (PositionRisk.IsInBreach(p, inst, mark))
             {
-                long mm = PositionRisk.MaintenanceMargin(p, inst, mark);
-                _breached[breached++] = new Breach(PositionRisk.Equity(p, mark), Math.Max(mm, 1), _s.Positions.PositionId(slot), slot);
+                long mm = Math.Max(PositionRisk.MaintenanceMargin(p, inst, mark), 1);
+                long equity = PositionRisk.Equity(p, mark);
+                _breached[breached++] = new Breach(UnderwaterKey(equity, mm), equity, mm, _s.Positions.PositionId(slot), slot);
             }
             else
             {
@@ -89,11 +90,28 @@ public sealed class LiquidationProcessor
             }
         }
 
-        HeapSort(_breached.AsSpan(0, breached));
-        for (int i = 0; i < breached; i++)
+        // Most underwater first, and promptly: heapify in O(k), then pop and emit one order at a time, so the
+        // first order leaves before the rest are ordered.
+        Span<Breach> heap = _breached.AsSpan(0, breached);
+        for (int i = (breached / 2) - 1; i >= 0; i--)
         {
-            EmitLiquidation(inst, _breached[i].Slot, mark, sink, ref template);
+            SiftDown(heap, i, breached);
         }
+
+        for (int end = breached - 1; end >= 0; end--)
+        {
+            int slot = heap[0].Slot;
+            heap[0] = heap[end];
+            SiftDown(heap, 0, end);
+            EmitLiquidation(inst, slot, mark, sink, ref template);
+        }
+    }
+
+    /// <summary>floor(equity / MM × 2^32), clamped: a monotone key, so comparing keys first is exact when they differ.</summary>
+    private static long UnderwaterKey(long equity, long maintenance)
+    {
+        Int128 key = FixedPoint.DivideWide((Int128)equity << 32, maintenance, Rounding.Down);
+        return key > long.MaxValue ? long.MaxValue : key < long.MinValue ? long.MinValue : (long)key;
     }
 
     private void EmitLiquidation(Instrument inst, int slot, long mark, IEngineEventSink sink, ref EngineEvent e)
@@ -390,24 +408,10 @@ public sealed class LiquidationProcessor
         }
     }
 
-    /// <summary>In-place heap sort: O(k log k), deterministic and allocation-free (the BCL sort allocates on first use of a size class).</summary>
-    private static void HeapSort(Span<Breach> items)
+    /// <summary>Restores the min-heap property (most underwater at the root) below <paramref name="root"/>; allocation-free.</summary>
+    private static void SiftDown(Span<Breach> items, int root, int length)
     {
         var order = default(MostUnderwaterFirst);
-        for (int i = (items.Length / 2) - 1; i >= 0; i--)
-        {
-            SiftDown(items, i, items.Length, order);
-        }
-
-        for (int end = items.Length - 1; end > 0; end--)
-        {
-            (items[0], items[end]) = (items[end], items[0]);
-            SiftDown(items, 0, end, order);
-        }
-    }
-
-    private static void SiftDown(Span<Breach> items, int root, int length, MostUnderwaterFirst order)
-    {
         while (true)
         {
             int child = (2 * root) + 1;
@@ -416,12 +420,12 @@ public sealed class LiquidationProcessor
                 return;
             }
 
-            if (child + 1 < length && order.Compare(items[child], items[child + 1]) < 0)
+            if (child + 1 < length && order.Compare(items[child + 1], items[child]) < 0)
             {
                 child++;
             }
 
-            if (order.Compare(items[root], items[child]) >= 0)
+            if (order.Compare(items[root], items[child]) <= 0)
             {
                 return;
             }
@@ -431,7 +435,7 @@ public sealed class LiquidationProcessor
         }
     }
 
-    private readonly record struct Breach(long Equity, long Maintenance, long PositionId, int Slot);
+    private readonly record struct Breach(long Key, long Equity, long Maintenance, long PositionId, int Slot);
 
     private readonly record struct AdlCandidate(long Rank, long PositionId, int Slot);
 
@@ -439,7 +443,12 @@ public sealed class LiquidationProcessor
     {
         public int Compare(Breach a, Breach b)
         {
-            // a.Equity/a.MM < b.Equity/b.MM, cross-multiplied (MM > 0).
+            if (a.Key != b.Key)
+            {
+                return a.Key < b.Key ? -1 : 1;
+            }
+
+            // Same key: compare a.Equity/a.MM with b.Equity/b.MM exactly, cross-multiplied (MM > 0).
             int c = ((Int128)a.Equity * b.Maintenance).CompareTo((Int128)b.Equity * a.Maintenance);
             return c != 0 ? c : a.PositionId.CompareTo(b.PositionId);
         }

@@ -35,12 +35,14 @@ public static class EngineSnapshot
 
             PositionStore p = s.Positions;
             w.Write(p.Capacity);
+            w.Write(p.FreeHead);
             for (int i = 0; i < p.Capacity; i++)
             {
                 w.Write((byte)p.Status[i]);
                 w.Write(p.Generation[i]);
                 if (p.Status[i] == PositionStatus.Free)
                 {
+                    w.Write(p.Left[i]); // free-list link: recovery must reuse slots in the same order
                     continue;
                 }
 
@@ -135,7 +137,8 @@ public static class EngineSnapshot
         long lastOrderId = r.ReadInt64();
         long lastEventSequence = r.ReadInt64();
         int capacity = r.ReadInt32();
-        var s = new EngineState(catalog, Math.Max(capacity, minPositionCapacity))
+        int freeHead = r.ReadInt32();
+        var s = new EngineState(catalog, capacity)
         {
             LastOrderId = lastOrderId,
             LastEventSequence = lastEventSequence,
@@ -148,6 +151,7 @@ public static class EngineSnapshot
             p.Generation[i] = r.ReadUInt32();
             if (p.Status[i] == PositionStatus.Free)
             {
+                p.Left[i] = r.ReadInt32();
                 continue;
             }
 
@@ -162,7 +166,8 @@ public static class EngineSnapshot
             p.Key[i] = r.ReadInt64();
         }
 
-        p.RestoreFreeList();
+        p.RestoreFreeList(freeHead);
+        p.EnsureCapacity(minPositionCapacity);
         AccountStore a = s.Accounts;
         int accounts = r.ReadInt32();
         for (int i = 0; i < accounts; i++)

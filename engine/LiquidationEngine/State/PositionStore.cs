@@ -170,37 +170,62 @@ public sealed class PositionStore
         return Nil;
     }
 
-    internal void RestoreFreeList()
+    /// <summary>Head of the free list (the next slot an open takes), or <see cref="Nil"/>.</summary>
+    public int FreeHead => _freeHead;
+
+    /// <summary>Restores the free list exactly as it was snapshotted (links in <see cref="Left"/>), so that a recovered
+    /// engine hands out the same slots, and so the same position ids, as the one that crashed.</summary>
+    internal void RestoreFreeList(int freeHead)
     {
-        // Rebuild in descending slot order so the lowest free slot is reused first, as after a fresh start.
-        _freeHead = Nil;
+        _freeHead = freeHead;
         Count = 0;
-        for (int s = Capacity - 1; s >= 0; s--)
+        for (int s = 0; s < Capacity; s++)
         {
-            if (Status[s] == PositionStatus.Free)
-            {
-                Left[s] = _freeHead;
-                _freeHead = s;
-            }
-            else
+            if (Status[s] != PositionStatus.Free)
             {
                 Count++;
             }
         }
     }
 
+    /// <summary>Grows to at least <paramref name="capacity"/> slots, appending the new slots behind the current free
+    /// list, so slots are still handed out in the order the store would have used by growing on demand.</summary>
     internal void EnsureCapacity(int capacity)
     {
-        while (Capacity < capacity)
+        if (Capacity >= capacity)
         {
-            Grow();
+            return;
+        }
+
+        int tail = Nil;
+        for (int s = _freeHead; s != Nil; s = Left[s])
+        {
+            tail = s;
+        }
+
+        int head = _freeHead;
+        _freeHead = Nil;
+        int old = Capacity;
+        Grow(capacity);
+
+        // Grow linked old..new-1; put that chain after the existing free list.
+        if (tail == Nil)
+        {
+            _freeHead = old;
+        }
+        else
+        {
+            Left[tail] = old;
+            _freeHead = head;
         }
     }
 
-    private void Grow()
+    private void Grow() => Grow(checked(Capacity * 2));
+
+    private void Grow(int capacity)
     {
         int old = Capacity;
-        int capacity = checked(old * 2);
+        Debug.Assert(_freeHead == Nil, "grow only when the free list is empty");
         AccountIx = Resize(AccountIx, capacity);
         NextInAccount = Resize(NextInAccount, capacity);
         Instrument = Resize(Instrument, capacity);

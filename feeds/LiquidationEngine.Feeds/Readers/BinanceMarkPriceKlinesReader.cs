@@ -189,10 +189,14 @@ public sealed class BinanceMarkPriceKlinesReader : FeedReader
         if (openTime >= 1_000_000_000_000_000)
         {
             micros = openTime;
-            return true;
+        }
+        else if (!FieldParsing.TryMillisToMicros(openTime, out micros))
+        {
+            return false;
         }
 
-        return FieldParsing.TryMillisToMicros(openTime, out micros);
+        // Leave room for the bar's last tick, up to a day later.
+        return micros <= FieldParsing.MaxTimestampUs - 86_400_000_000;
     }
 
     /// <summary>Expands the pending bar into its four ticks (see the class remarks for the order).</summary>

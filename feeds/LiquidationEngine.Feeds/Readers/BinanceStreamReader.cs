@@ -105,7 +105,8 @@ public sealed class BinanceStreamReader : FeedReader
         }
 
         long nextFundingUs = 0;
-        if (message.HasNextFundingTime && !FieldParsing.TryMillisToMicros(message.NextFundingTimeMs, out nextFundingUs))
+        if (message.HasNextFundingTime
+            && (!FieldParsing.TryMillisToMicros(message.NextFundingTimeMs, out nextFundingUs) || nextFundingUs > FieldParsing.MaxTimestampUs))
         {
             Reject(FeedErrorKind.MalformedLine, lineNumber, $"next funding time T={message.NextFundingTimeMs} ms is out of range");
             return;

@@ -188,6 +188,12 @@ public abstract class FeedReader : IFeedReader
     /// (and records it); otherwise reports <see cref="FeedErrorKind.OutOfOrderTimestamp"/> and returns false.</summary>
     private protected bool AcceptTimestamp(long timestampUs, long line)
     {
+        if (timestampUs is < 0 or > FieldParsing.MaxTimestampUs)
+        {
+            Reject(FeedErrorKind.MalformedLine, line, $"timestamp {timestampUs} µs is outside 1970..9999");
+            return false;
+        }
+
         if (timestampUs < _lastSourceUs)
         {
             Reject(
@@ -204,8 +210,7 @@ public abstract class FeedReader : IFeedReader
     /// <summary>Formats µs since the epoch as ISO-8601 UTC with the raw value, for messages.</summary>
     private protected static string FormatUs(long timestampUs)
     {
-        const long maxUs = 253_402_300_799_999_999; // 9999-12-31T23:59:59.999999Z
-        return timestampUs is >= 0 and <= maxUs
+        return timestampUs is >= 0 and <= FieldParsing.MaxTimestampUs
             ? string.Create(CultureInfo.InvariantCulture, $"{DateTime.UnixEpoch.AddTicks(timestampUs * 10):yyyy-MM-ddTHH:mm:ss.ffffffZ} ({timestampUs} µs)")
             : string.Create(CultureInfo.InvariantCulture, $"{timestampUs} µs");
     }

@@ -11,7 +11,54 @@ public static class FeedReaderFactory
     /// the error on its first <see cref="FeedReader.TryRead"/> (throwing it in strict mode).</remarks>
     /// <exception cref="IOException">The file cannot be opened.</exception>
     public static FeedReader Open(string path, FeedFormat format = FeedFormat.Auto, FeedReaderOptions? options = null)
-        => Open(File.OpenRead(path), path, format, options);
+    {
+        FileStream stream = File.OpenRead(path);
+        try
+        {
+            return Open(stream, path, format, options);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> with the reader named <paramref name="formatName"/>
+    /// (<c>auto</c>, <c>binance-stream</c>, <c>tardis</c>, <c>binance-klines</c>, <c>generic</c>, <c>binary</c>).</summary>
+    /// <exception cref="ArgumentException">The name is not one of <see cref="FeedFormats.Names"/>.</exception>
+    public static FeedReader Open(string path, string formatName, FeedReaderOptions? options = null)
+        => FeedFormats.TryParse(formatName, out FeedFormat format)
+            ? Open(path, format, options)
+            : throw new ArgumentException(
+                $"Unknown feed format '{formatName}'; expected one of {string.Join(", ", FeedFormats.Names)}.", nameof(formatName));
+
+    /// <summary>Opens several files (each in <paramref name="format"/>, or detected) and merges them in timestamp order;
+    /// ties go to the earlier path. All files share <paramref name="options"/> (and so its error sink).</summary>
+    public static FeedMerger OpenMerged(IEnumerable<string> paths, FeedFormat format = FeedFormat.Auto, FeedReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        options ??= new FeedReaderOptions();
+        var readers = new List<IFeedReader>();
+        try
+        {
+            foreach (string path in paths)
+            {
+                readers.Add(Open(path, format, options));
+            }
+
+            return new FeedMerger(readers);
+        }
+        catch
+        {
+            foreach (IFeedReader reader in readers)
+            {
+                reader.Dispose();
+            }
+
+            throw;
+        }
+    }
 
     /// <summary>Reads <paramref name="stream"/> (plain or gzip) with the reader for <paramref name="format"/>.</summary>
     /// <param name="stream">The input.</param>

@@ -135,6 +135,9 @@ internal static class FieldParsing
         return buffer[..w];
     }
 
+    /// <summary>Latest timestamp a reader accepts, µs: 9999-12-31T23:59:59.999999Z (the end of <see cref="DateTime"/>).</summary>
+    public const long MaxTimestampUs = 253_402_300_799_999_999;
+
     /// <summary>Parses a non-negative integer made of ASCII digits only.</summary>
     public static bool TryParseDigits(ReadOnlySpan<byte> text, out long value)
         => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);

@@ -91,7 +91,8 @@ public sealed class TardisDerivativeTickerReader : FeedReader
 
         long nextFundingUs = 0;
         ReadOnlySpan<byte> fundingTimestampText = line[fields[_columns.FundingTimestamp]];
-        if (!fundingTimestampText.IsEmpty && !FieldParsing.TryParseDigits(fundingTimestampText, out nextFundingUs))
+        if (!fundingTimestampText.IsEmpty
+            && (!FieldParsing.TryParseDigits(fundingTimestampText, out nextFundingUs) || nextFundingUs > FieldParsing.MaxTimestampUs))
         {
             Reject(FeedErrorKind.MalformedLine, lineNumber, $"funding_timestamp {FieldParsing.Quote(fundingTimestampText)} is not integer microseconds");
             return;

@@ -35,8 +35,9 @@ public readonly record struct FeedRecord(
     public static FeedRecord FundingSettlement(long timestampUs, string symbol, Price mark, Rate rate, string file, long line)
         => new(FeedRecordKind.FundingSettlement, timestampUs, symbol, mark, rate, file, line);
 
-    /// <summary>The event time as a UTC <see cref="DateTime"/> (microsecond precision).</summary>
-    public DateTime TimestampUtc => DateTime.UnixEpoch.AddTicks(TimestampUs * 10);
+    /// <summary>The event time as a UTC <see cref="DateTime"/> (microsecond precision). Readers only produce
+    /// timestamps from 1970 to 9999, which all convert.</summary>
+    public DateTime ToUtcDateTime() => DateTime.UnixEpoch.AddTicks(checked(TimestampUs * 10));
 
     /// <summary>True when both records carry the same market data (kind, time, symbol, mark, rate),
     /// whatever file and line they came from: a record read back from the binary format equals its source this way.</summary>

@@ -14,8 +14,8 @@ namespace LiquidationEngine.Feeds;
 /// </remarks>
 public sealed class SymbolMap
 {
-    /// <summary>Longest symbol, in characters, that any reader accepts.</summary>
-    public const int MaxSymbolLength = 64;
+    /// <summary>Longest symbol, in characters, that any reader accepts; the binary tick format stores up to this many.</summary>
+    public const int MaxSymbolLength = BinaryTickFormat.MaxSymbolBytes;
 
     /// <summary>venue or instrument symbol → the shared instrument string; null for pass-through.</summary>
     private readonly FrozenDictionary<string, string>? _map;
@@ -120,31 +120,17 @@ public sealed class SymbolMap
         return TryMap(venueSymbol.AsSpan(), out instrument);
     }
 
-    /// <summary>True when <paramref name="symbol"/> is 1..<see cref="MaxSymbolLength"/> characters without control characters or whitespace.</summary>
+    /// <summary>True when <paramref name="symbol"/> is 1..<see cref="MaxSymbolLength"/> printable ASCII characters
+    /// (no space): every venue's symbols are, and so each fits the binary format's 24 bytes.</summary>
     public static bool IsValid(ReadOnlySpan<char> symbol)
-    {
-        if (symbol.IsEmpty || symbol.Length > MaxSymbolLength)
-        {
-            return false;
-        }
-
-        foreach (char c in symbol)
-        {
-            if (char.IsControl(c) || char.IsWhiteSpace(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+        => !symbol.IsEmpty && symbol.Length <= MaxSymbolLength && !symbol.ContainsAnyExceptInRange('!', '~');
 
     private static void Validate(string symbol, string paramName)
     {
         if (symbol is null || !IsValid(symbol))
         {
             throw new ArgumentException(
-                $"'{symbol}' is not a valid symbol: 1..{MaxSymbolLength} characters, no whitespace or control characters.", paramName);
+                $"'{symbol}' is not a valid symbol: 1..{MaxSymbolLength} printable ASCII characters, no spaces.", paramName);
         }
     }
 }

@@ -74,6 +74,21 @@ public class FeedReaderFactoryTests
     }
 
     [Fact]
+    public void Files_open_by_format_name_and_merge_by_path_order()
+    {
+        FeedReaderOptions options = Options();
+        using FeedReader byName = FeedReaderFactory.Open(Golden("generic_small.csv"), "generic", options);
+        using FeedMerger merged = FeedReaderFactory.OpenMerged([Golden("tardis_small.csv"), Golden("binance_small.dat")], FeedFormat.Auto, options);
+
+        Assert.IsType<GenericCsvReader>(byName);
+        Assert.Throws<ArgumentException>(() => FeedReaderFactory.Open(Golden("generic_small.csv"), "csv", options));
+        List<FeedRecord> records = Drain(merged);
+        Assert.Equal(7 + 5, records.Count);
+        FeedRecord firstTie = records.First(r => r.TimestampUs == 1_680_652_799_001_000);
+        Assert.EndsWith("tardis_small.csv", firstTie.File, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_format_name_does_not_parse()
         => Assert.False(FeedFormats.TryParse("csv", out _));
 

@@ -56,6 +56,7 @@ public class GenericCsvReaderTests
         { "local time without zone", "2023-04-05 00:00:00,BTCUSDT,28155.1,", FeedErrorKind.MalformedLine },
         { "non-UTC offset", "2023-04-05T02:00:00+02:00,BTCUSDT,28155.1,", FeedErrorKind.MalformedLine },
         { "30 February", "2023-02-30T00:00:00Z,BTCUSDT,28155.1,", FeedErrorKind.MalformedLine },
+        { "after the year 9999", "300000000000000000,BTCUSDT,28155.1,", FeedErrorKind.MalformedLine },
         { "finer than a microsecond", "2023-04-05T00:00:00.0000001Z,BTCUSDT,28155.1,", FeedErrorKind.MalformedLine },
         { "funding rate not a number", "1680652800500000,BTCUSDT,28155.1,high", FeedErrorKind.MalformedLine },
         { "funding rate beyond 10 decimals", "1680652800500000,BTCUSDT,28155.1,0.00000000001", FeedErrorKind.MalformedLine },

@@ -42,6 +42,8 @@ public class SymbolMapTests
     [InlineData("")]
     [InlineData("BTC USDT")]
     [InlineData("BTC\tUSDT")]
+    [InlineData("BTC€USDT")]
+    [InlineData("ABCDEFGHIJKLMNOPQRSTUVWXY")]
     public void Invalid_symbols_are_refused(string symbol)
         => Assert.Throws<ArgumentException>(() => SymbolMap.FromPairs((symbol, "BTC-USDT-PERP")));
 
@@ -55,6 +57,19 @@ public class SymbolMapTests
         Assert.Same(a, b);
         Assert.True(map.IsPassThrough);
         Assert.False(map.TryMap(" ", out _));
+    }
+
+    [Fact]
+    public void A_symbol_too_long_for_the_binary_format_is_an_unknown_symbol_even_with_pass_through()
+    {
+        const string csv = "timestamp,symbol,mark_price\n1,ABCDEFGHIJKLMNOPQRSTUVWXY,1\n2,BTCUSDT,2\n";
+        var options = new FeedReaderOptions { Symbols = SymbolMap.PassThrough };
+        using var reader = new GenericCsvReader(new MemoryStream(Utf8(csv)), "long.csv", options);
+
+        byte[] binary = ToBinary(reader);
+
+        Assert.Equal(FeedErrorKind.UnknownSymbol, Assert.Single(options.Errors().Errors).Kind);
+        Assert.Single(Read(binary, "long.lqtk", FeedFormat.Binary, new FeedReaderOptions { Symbols = SymbolMap.PassThrough }).Records);
     }
 
     [Fact]

@@ -119,6 +119,39 @@ public class TardisDerivativeTickerReaderTests
         Assert.All(original.Zip(back.Records), p => Assert.True(p.First.HasSameMarketData(p.Second), $"{p.First} != {p.Second}"));
     }
 
+    [Fact]
+    public void Two_symbols_settling_at_the_same_time_each_settle_before_any_later_record()
+    {
+        const long x = 1_680_652_800_000_000; // funding time of both symbols
+        const long y = x + 28_800_000_000;
+        string Row(string symbol, long us, long funding, string rate, string mark) => $"binance-futures,{symbol},{us},{us},{funding},{rate},,,,,{mark}";
+        string text = string.Join(
+            '\n',
+            Header,
+            Row("BTCUSDT", x - 1, x, "0.0001", "100"),
+            Row("ETHUSDT", x - 1, x, "0.0002", "10"),
+            Row("BTCUSDT", x + 10_000, x, "0.0001", "101"),
+            Row("ETHUSDT", x + 20_000, x, "0.0002", "11"),
+            Row("BTCUSDT", x + 1_000_000, y, "0.0003", "102"),
+            Row("ETHUSDT", x + 1_100_000, y, "0.0004", "12"));
+
+        ReadResult result = Read(Utf8(text), "two.csv", FeedFormat.Tardis);
+
+        Assert.Equal(0, result.Errors.Total);
+        Assert.Equal(
+            [
+                (FeedRecordKind.MarkPrice, x - 1, "BTC-USDT-PERP", "100", "0"),
+                (FeedRecordKind.MarkPrice, x - 1, "ETH-USDT-PERP", "10", "0"),
+                (FeedRecordKind.FundingSettlement, x, "BTC-USDT-PERP", "101", "0.0001"),
+                (FeedRecordKind.FundingSettlement, x, "ETH-USDT-PERP", "11", "0.0002"),
+                (FeedRecordKind.MarkPrice, x + 10_000, "BTC-USDT-PERP", "101", "0"),
+                (FeedRecordKind.MarkPrice, x + 20_000, "ETH-USDT-PERP", "11", "0"),
+                (FeedRecordKind.MarkPrice, x + 1_000_000, "BTC-USDT-PERP", "102", "0"),
+                (FeedRecordKind.MarkPrice, x + 1_100_000, "ETH-USDT-PERP", "12", "0"),
+            ],
+            result.Records.Select(r => (r.Kind, r.TimestampUs, r.Symbol, r.Mark.ToString(), r.FundingRate.ToString())));
+    }
+
     private static void AssertRecord(FeedRecord record, FeedRecordKind kind, long timestampUs, string mark, string rate, long line)
     {
         Assert.Equal(kind, record.Kind);

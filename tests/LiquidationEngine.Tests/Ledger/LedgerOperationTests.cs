@@ -105,6 +105,31 @@ public class LedgerOperationTests
     }
 
     [Fact]
+    public void An_increase_is_rejected_when_main_cannot_cover_its_margin_or_the_leverage_no_longer_fits()
+    {
+        Engine e = WithLong("2100", leverage: 100); // margin 200, main 1,900
+        // 9.5 BTC more at 100x needs exactly the 1,900 left; one unit of fee more is too much.
+        Rejected(e, RejectReason.InsufficientBalance, () => e.Fill(1, Btc, +1, "9.5", "20000", fee: "0.00000001"));
+        e.Deposit(1, "100000");
+        // 3 BTC would be 60,000 notional: the 50k–250k bracket allows 100x, so the same 100x is fine …
+        Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, "2", "20000"));
+        // … but 13 BTC (260,000) falls in the 50x bracket.
+        Rejected(e, RejectReason.InvalidLeverage, () => e.Fill(1, Btc, +1, "10", "20000"));
+    }
+
+    [Fact]
+    public void The_position_query_reports_margin_ratio_as_maintenance_over_equity()
+    {
+        Engine e = WithLong();
+        e.Tick(Btc, "19000");
+        EngineEvent d = e.Describe(1, Btc);
+        // equity = 2,000 − 1,000 = 1,000; MM = 19,000 × 0.4% = 76; ratio = 0.076.
+        Assert.Equal(Usd("1000"), d.Equity);
+        Assert.Equal(Usd("76"), d.MaintenanceMargin);
+        Assert.Equal(R("0.076").Raw, d.MarginRatio);
+    }
+
+    [Fact]
     public void Weighted_entry_rounds_against_the_trader()
     {
         Engine e = WithLong();

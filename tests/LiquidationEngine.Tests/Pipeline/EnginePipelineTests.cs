@@ -141,6 +141,42 @@ public class EnginePipelineTests
         }
     }
 
+    private sealed class SlowSink : IEngineEventSink
+    {
+        public int Seen;
+
+        public void Emit(in EngineEvent e)
+        {
+            Thread.Sleep(1);
+            Interlocked.Increment(ref Seen);
+        }
+    }
+
+    [Fact]
+    public void A_slow_sink_does_not_hold_the_writer_back()
+    {
+        var sink = new SlowSink();
+        using var pipeline = new EnginePipeline(Catalog(), Options());
+        pipeline.AddSink(sink);
+        pipeline.Start();
+        long last = -1;
+        for (int i = 0; i < 2000; i++)
+        {
+            last = pipeline.Publish(new EngineCommand { Kind = CommandKind.Deposit, Account = 1, Amount = Usd("1"), SourceId = 9 });
+        }
+
+        // The writer has applied everything while the sink (1 ms an event) has seen only a fraction of the acks.
+        var spin = default(SpinWait);
+        while (pipeline.WriterSequence < last)
+        {
+            spin.SpinOnce(sleep1Threshold: 10);
+        }
+
+        Assert.True(Volatile.Read(ref sink.Seen) < 1000, $"sink saw {sink.Seen} already");
+        Assert.True(pipeline.Stop(Wait));
+        Assert.Equal(2000, sink.Seen);
+    }
+
     [Fact]
     public void The_writer_allocates_nothing_over_a_million_ticks_that_cross_the_index()
     {
