@@ -63,6 +63,7 @@ public static class HtmlReport
             .legend span{display:inline-block;margin-right:18px}
             .sw{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px;vertical-align:middle}
             .timing td{color:#7a8394}
+            .largest td{white-space:nowrap;font-size:13px}
             .bad{color:#b42318;font-weight:600}
             </style></head><body>
 
@@ -237,7 +238,7 @@ public static class HtmlReport
             return;
         }
 
-        b.Append("<table><tr><th>time (UTC)</th><th>instrument</th><th>account</th><th>order</th><th>position</th><th>kind</th>")
+        b.Append("<div style=\"overflow-x:auto\"><table class=\"largest\"><tr><th>time (UTC)</th><th>instrument</th><th>account</th><th>order</th><th>position</th><th>kind</th>")
             .Append("<th class=\"n\">quantity</th><th class=\"n\">notional at trigger</th><th class=\"n\">trigger mark</th><th class=\"n\">bankruptcy price</th>")
             .Append("<th>execution</th><th class=\"n\">price</th><th class=\"n\">fee</th><th class=\"n\">insurance fund Δ</th></tr>\n");
         foreach (LiquidationRecord l in largest)
@@ -259,7 +260,7 @@ public static class HtmlReport
                 .Append("</td></tr>\n");
         }
 
-        b.Append("</table>\n");
+        b.Append("</table></div>\n");
     }
 
     private static string AxisPrice(double v, Instrument inst)

@@ -127,6 +127,7 @@ public sealed class ReplayRunner
         private long _firstUs = long.MinValue;
         private long _lastUs;
         private long _nextProgress;
+        private long _nextProgressTimestamp;
         private long _paceStartTimestamp;
 
         public RunState(ReplayRunner owner, PositionBook book, IReplayInput input, CancellationToken cancel)
@@ -224,7 +225,7 @@ public sealed class ReplayRunner
             {
                 if (tick.TimestampUs >= roundEnd)
                 {
-                    EndRound(endOfInput: false, tick.TimestampUs);
+                    EndRound(endOfInput: false, roundEnd);
                     roundEnd = RoundStart(tick.TimestampUs, interval) + interval;
                 }
 
@@ -239,7 +240,7 @@ public sealed class ReplayRunner
                 more = TryRead(result, out tick);
             }
 
-            EndRound(endOfInput: true, _lastUs);
+            EndRound(endOfInput: true, roundEnd);
             result.ReplayTime = replayClock.Elapsed;
             result.InputsPublished = _published - publishedBeforeTicks;
         }
@@ -316,14 +317,17 @@ public sealed class ReplayRunner
                 _funding++;
             }
 
-            if (_published >= _nextProgress)
+            // Report every 4,096 inputs, or every 100 ms when paced or slow.
+            if (_published >= _nextProgress || Stopwatch.GetTimestamp() >= _nextProgressTimestamp)
             {
                 _nextProgress = _published + 4096;
+                _nextProgressTimestamp = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10);
                 Report("replaying");
             }
         }
 
-        /// <summary>Ends a matching round: waits for the engine, then reports the round's orders (and any now resolvable).</summary>
+        /// <summary>Ends a matching round: waits for the engine, then reports the round's orders (and any now resolvable),
+        /// stamped with the round's end in feed time.</summary>
         private void EndRound(bool endOfInput, long timestampUs)
         {
             if (_lastPublished < 0)
