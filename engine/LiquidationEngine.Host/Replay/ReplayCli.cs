@@ -23,7 +23,7 @@ public static class ReplayCli
         var positions = new Option<string?>("--positions") { Description = "Positions snapshot, CSV or JSON (docs/REPLAY.md). Default: a generated book." };
         var generate = new Option<int?>("--generate") { Description = "Positions to generate (default 100000 for the built-in scenario, 10000 for files)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the generated book and the built-in mark path.", DefaultValueFactory = _ => BuiltInScenario.DefaultSeed };
-        var symbols = new Option<string[]>("--symbols") { Description = "Instruments to generate positions on (default: those the files tick).", AllowMultipleArgumentsPerToken = true };
+        var symbols = new Option<string[]>("--symbols") { Description = "Instruments to generate positions on, comma-separated or repeated (default: those the files tick)." };
         var anchor = new Option<string>("--anchor") { Description = "Generated entries near: first-mark or reference.", DefaultValueFactory = _ => "first-mark" };
         var spread = new Option<int>("--entry-spread-bps") { Description = "Generated entries spread ± this many bps around the anchor.", DefaultValueFactory = _ => 100 };
         var writeBook = new Option<string?>("--write-book") { Description = "Write the book used to this CSV file." };
@@ -65,7 +65,7 @@ public static class ReplayCli
                 PositionsPath = parse.GetValue(positions),
                 GeneratePositions = parse.GetValue(generate),
                 Seed = parse.GetValue(seed),
-                Symbols = parse.GetValue(symbols) ?? [],
+                Symbols = [.. (parse.GetValue(symbols) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
                 Anchor = parse.GetValue(anchor) ?? "first-mark",
                 EntrySpreadBps = parse.GetValue(spread),
                 WriteBookPath = parse.GetValue(writeBook),

@@ -160,7 +160,7 @@ public sealed class ReplayResult
             lines.Add(("feed time", $"{LiquidationLog.FormatTime(FirstTimestampUs)} → {LiquidationLog.FormatTime(LastTimestampUs)} ({span})"));
         }
 
-        lines.Add(("ticks", $"{N(Marks)} marks, {N(FundingSettlements)} funding settlements, {N(Instruments)} instruments"
+        lines.Add(("ticks", $"{N(Marks)} marks, {N(FundingSettlements)} funding settlements, {N(Instruments)} instrument{(Instruments == 1 ? string.Empty : "s")}"
             + (FundingWithoutPrice > 0 ? $", {N(FundingWithoutPrice)} settlements skipped (no mark yet)" : string.Empty)));
         int rejectedRows = BookErrors.Count + BookRejects.Count;
         lines.Add(("book", $"{N(BookPositions)} positions in {N(BookAccounts)} accounts"

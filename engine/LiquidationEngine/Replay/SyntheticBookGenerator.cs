@@ -143,7 +143,7 @@ public static class SyntheticBookGenerator
             balances[i] = balances[i] with { Line = positions.Count + i + 1 };
         }
 
-        string source = $"generated: {options.Positions} positions over {instruments.Length} instruments, seed {options.Seed}";
+        string source = $"generated: {options.Positions} positions over {instruments.Length} instrument{(instruments.Length == 1 ? string.Empty : "s")}, seed {options.Seed}";
         return new PositionBook(source, balances, positions);
     }
 
