@@ -1,20 +1,26 @@
 using System.CommandLine;
+using LiquidationEngine.Host.Daemon;
 using LiquidationEngine.Host.Replay;
 
 namespace LiquidationEngine.Host;
 
 /// <summary>Entry point of the <c>liqengine</c> command.</summary>
-/// <remarks>Minimal dispatcher from the replay branch (replay and convert); the daemon's <c>run</c> joins it on main.</remarks>
 public static class Program
 {
-    /// <summary>Parses the command line and runs the subcommand.</summary>
-    public static int Main(string[] args)
+    /// <summary>Dispatches the subcommand: <c>run</c> to the daemon, <c>replay</c> and <c>convert</c> through System.CommandLine.</summary>
+    public static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("liqengine: mark-price liquidation engine for perpetual futures.")
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "run")
+        {
+            return await DaemonCommand.RunAsync(args[1..], CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var root = new RootCommand("liqengine: mark-price liquidation engine for perpetual futures (subcommands: replay, convert, run).")
         {
             ReplayCli.CreateReplayCommand(),
             ReplayCli.CreateConvertCommand(),
         };
-        return root.Parse(args).Invoke();
+        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 }

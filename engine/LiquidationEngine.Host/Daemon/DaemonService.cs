@@ -1,0 +1,304 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LiquidationEngine.Gateway;
+using LiquidationEngine.Instruments;
+using LiquidationEngine.Journal;
+using LiquidationEngine.Pipeline;
+using LiquidationEngine.State;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LiquidationEngine.Host.Daemon;
+
+/// <summary>
+/// The daemon's lifecycle. <see cref="StartingAsync"/> recovers (snapshot + journal tail) and starts the pipeline;
+/// <see cref="StartAsync"/> opens the gateway; <see cref="StartedAsync"/> reports ready. Stopping: stop intake, take a
+/// final snapshot through the ring, drain it, flush the journal, close the clients — all within the shutdown timeout.
+/// </summary>
+public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, IDisposable
+{
+    private readonly DaemonSettings _daemon;
+    private readonly EngineSettings _engine;
+    private readonly JournalOptions _journalOptions;
+    private readonly SnapshotSettings _snapshotSettings;
+    private readonly GatewayOptions _gatewayOptions;
+    private readonly AdminSettings _admin;
+    private readonly ILogger<DaemonService> _log;
+    private readonly IServer _server;
+    private readonly CancellationTokenSource _stopping = new();
+    private EnginePipeline? _pipeline;
+    private JournalWriter? _journal;
+    private SnapshotManager? _snapshots;
+    private GatewayServer? _gateway;
+    private Task _snapshotLoop = Task.CompletedTask;
+    private volatile bool _ready;
+
+    /// <summary>Created by DI with validated options.</summary>
+    public DaemonService(
+        IOptions<DaemonSettings> daemon, IOptions<EngineSettings> engine, IOptions<JournalOptions> journal, IOptions<SnapshotSettings> snapshots,
+        IOptions<GatewayOptions> gateway, IOptions<AdminSettings> admin, ILogger<DaemonService> log, IServer server)
+    {
+        _daemon = daemon.Value;
+        _engine = engine.Value;
+        _journalOptions = journal.Value;
+        _snapshotSettings = snapshots.Value;
+        _gatewayOptions = gateway.Value;
+        _admin = admin.Value;
+        _log = log;
+        _server = server;
+        Metrics = new DaemonMetrics(() => _pipeline?.RingLag ?? 0, () => _gateway?.ConnectionCount ?? 0);
+        Exporter = new PrometheusExporter(DaemonMetrics.MeterName);
+        Queries = new QueryBroker(c => Pipeline.Publish(c));
+    }
+
+    /// <summary>The metrics instruments.</summary>
+    public DaemonMetrics Metrics { get; }
+
+    /// <summary>The /metrics exporter.</summary>
+    public PrometheusExporter Exporter { get; }
+
+    /// <summary>Admin queries through the ring.</summary>
+    public QueryBroker Queries { get; }
+
+    /// <summary>The instrument catalog (after start).</summary>
+    public InstrumentCatalog? Catalog { get; private set; }
+
+    /// <summary>True once recovery finished and the gateway listens; false again while stopping.</summary>
+    public bool IsReady => _ready;
+
+    /// <summary>The running pipeline.</summary>
+    public EnginePipeline Pipeline => _pipeline ?? throw new InvalidOperationException("the engine is not running");
+
+    /// <summary>What recovery did at start.</summary>
+    public RecoveryResult? Recovery { get; private set; }
+
+    /// <summary>The health verdict and the figures behind it.</summary>
+    public (bool Healthy, string Status, long RingLag, double? LastTickAgeSeconds) Health()
+    {
+        long lag = _pipeline?.RingLag ?? 0;
+        double? age = Metrics.LastTickAge?.TotalSeconds;
+        if (!_ready)
+        {
+            return (false, "starting", lag, age);
+        }
+
+        if (_pipeline?.Fault is not null)
+        {
+            return (false, "faulted", lag, age);
+        }
+
+        if (lag > _admin.MaxRingLag)
+        {
+            return (false, "ring_lag", lag, age);
+        }
+
+        if (_admin.MaxTickAgeSeconds > 0 && age > _admin.MaxTickAgeSeconds)
+        {
+            return (false, "stale_ticks", lag, age);
+        }
+
+        return (true, "ready", lag, age);
+    }
+
+    /// <summary>Recovers the state and starts the pipeline (before anything reports ready).</summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        string data = Path.GetFullPath(_daemon.DataDirectory);
+        string journalDir = Path.Combine(data, "journal");
+        string snapshotDir = Path.Combine(data, "snapshots");
+        Directory.CreateDirectory(data);
+        InstrumentCatalog catalog = InstrumentCatalog.Load(_engine.ResolvedInstrumentsPath());
+        Catalog = catalog;
+        var options = new EngineOptions
+        {
+            RingSize = _engine.RingSize,
+            OutputRingSize = _engine.OutputRingSize,
+            PositionCapacity = _engine.PositionCapacity,
+            AccountCapacity = _engine.AccountCapacity,
+            OpenOrderCapacity = _engine.OpenOrderCapacity,
+            WaitStrategy = _engine.WaitStrategy,
+            MultiProducer = true,
+        };
+
+        DaemonLog.Recovering(_log, data, catalog.Count);
+        _gateway = new GatewayServer(_gatewayOptions, new PipelinePublisher(this), this);
+        RecoveryResult recovery = EngineRecovery.Recover(catalog, snapshotDir, journalDir, options, _gateway);
+        Recovery = recovery;
+        _gateway.MarkOrderLogCompleteAfter(recovery.OrdersCompleteAfter);
+        foreach (string rejected in recovery.RejectedSnapshots)
+        {
+            DaemonLog.SnapshotRejected(_log, rejected);
+        }
+
+        DaemonLog.Recovered(_log, recovery.LastSequence, recovery.Snapshot?.Path ?? "(none)", recovery.Replayed, recovery.Elapsed.TotalMilliseconds, recovery.StateHash, recovery.TruncatedBytes, recovery.OrdersCompleteAfter);
+
+        var header = new JournalSegmentHeader(0, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity, catalog.Count, catalog.Assets.Count);
+        _journal = new JournalWriter(journalDir, _journalOptions, header, recovery.LastSequence + 1)
+        {
+            Appended = Metrics.OnJournaled,
+            Fsynced = Metrics.OnFsync,
+            Wrote = Metrics.OnJournalBytes,
+        };
+        _snapshots = new SnapshotManager(new SnapshotStore(snapshotDir), _journal, journalDir, _snapshotSettings.Retain)
+        {
+            Written = (seq, bytes, seconds) =>
+            {
+                Metrics.OnSnapshot();
+                DaemonLog.SnapshotWritten(_log, seq, bytes, seconds * 1000);
+            },
+            Failed = (seq, ex) => DaemonLog.SnapshotFailed(_log, seq, ex),
+        };
+
+        var pipeline = new EnginePipeline(catalog, options, recovery.State) { Journal = _journal, SnapshotRequested = _snapshots.OnSnapshotRequested };
+        pipeline.AddSink(_gateway);
+        pipeline.AddSink(Queries);
+        pipeline.AddSink(Metrics);
+        pipeline.Start();
+        _pipeline = pipeline;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Opens the gateway and starts the snapshot timer.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _gateway!.Start();
+        if (_snapshotSettings.IntervalSeconds > 0)
+        {
+            _snapshotLoop = Task.Run(() => SnapshotLoopAsync(TimeSpan.FromSeconds(_snapshotSettings.IntervalSeconds), _stopping.Token), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reports ready and writes <c>daemon.json</c> (pid and bound endpoints).</summary>
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        string gateway = _gateway!.LocalEndPoint?.ToString() ?? "?";
+        string admin = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "?";
+        string path = Path.Combine(Path.GetFullPath(_daemon.DataDirectory), "daemon.json");
+        string json = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["pid"] = Environment.ProcessId,
+            ["gateway"] = gateway,
+            ["admin"] = admin,
+            ["recoveredSequence"] = Recovery?.LastSequence ?? -1,
+            ["recoveredStateHash"] = (Recovery?.StateHash ?? 0).ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        File.WriteAllText(path + ".tmp", json);
+        File.Move(path + ".tmp", path, overwrite: true);
+        _ready = true;
+        DaemonLog.Ready(_log, gateway, admin, _engine.WaitStrategy, _journalOptions.FsyncPolicy.ToString());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops intake: no new connections or commands; the health endpoint turns unready.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _ready = false;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_gateway is not null)
+        {
+            await _gateway.StopIntakeAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+
+        await _snapshotLoop.ConfigureAwait(false);
+        if (_pipeline is not null)
+        {
+            DaemonLog.Stopping(_log, _pipeline.PublishedSequence);
+        }
+    }
+
+    /// <summary>Final snapshot through the ring, drain, flush the journal, close the clients — within the shutdown timeout.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_pipeline is null)
+        {
+            return;
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        TimeSpan budget = TimeSpan.FromSeconds(_daemon.ShutdownTimeoutSeconds) * 0.9;
+        bool snapshotPublished = _pipeline.TryPublish(new EngineCommand { Kind = CommandKind.Snapshot }, out long snapshotSequence);
+        bool drained = _pipeline.Stop(budget * 0.5);
+        bool snapshot = snapshotPublished && _snapshots is not null
+            && await _snapshots.WaitWrittenAsync(snapshotSequence, Remaining(start, budget)).ConfigureAwait(false);
+        if (_snapshots is not null)
+        {
+            await _snapshots.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_gateway is not null)
+        {
+            await _gateway.CloseAllAsync(Remaining(start, budget)).ConfigureAwait(false);
+        }
+
+        _journal?.Dispose();
+        if (_pipeline.Fault is { } fault)
+        {
+            DaemonLog.Faulted(_log, fault);
+        }
+
+        DaemonLog.Stopped(_log, _pipeline.Core.State.LastSequence, drained, snapshot, Stopwatch.GetElapsedTime(start).TotalMilliseconds, StateHasher.Compute(_pipeline.Core.State));
+    }
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        Exporter.Dispose();
+        Metrics.Dispose();
+    }
+
+    /// <inheritdoc />
+    void IGatewayObserver.ConnectionOpened(int sourceId, string remote, long resumeFrom, int replayed, bool gap)
+        => DaemonLog.ClientConnected(_log, sourceId, remote, resumeFrom, replayed, gap);
+
+    /// <inheritdoc />
+    void IGatewayObserver.ConnectionClosed(int sourceId, string remote, ProtocolError reason)
+    {
+        Metrics.OnDisconnect(reason);
+        DaemonLog.ClientDisconnected(_log, sourceId, remote, reason.Label());
+    }
+
+    /// <inheritdoc />
+    void IGatewayObserver.FrameRejected(int sourceId, string remote, ProtocolError reason, byte messageType)
+    {
+        Metrics.OnFrameRejected(reason);
+        DaemonLog.FrameRejected(_log, sourceId, remote, messageType, reason.Label());
+    }
+
+    /// <inheritdoc />
+    void IGatewayObserver.CommandPublished(in EngineCommand command, long sequence) => Metrics.OnPublished(sequence);
+
+    private static TimeSpan Remaining(long start, TimeSpan budget)
+    {
+        TimeSpan left = budget - Stopwatch.GetElapsedTime(start);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private async Task SnapshotLoopAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _pipeline?.TryPublish(new EngineCommand { Kind = CommandKind.Snapshot }, out _);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private sealed class PipelinePublisher(DaemonService owner) : ICommandPublisher
+    {
+        public long Publish(in EngineCommand command) => owner.Pipeline.Publish(command);
+    }
+}
