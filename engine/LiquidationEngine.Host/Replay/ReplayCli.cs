@@ -39,12 +39,14 @@ public static class ReplayCli
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
         var maxErrors = new Option<int>("--max-errors-shown") { Description = "Bad lines listed in the console.", DefaultValueFactory = _ => 20 };
         var step = new Option<int>("--step-seconds") { Description = "Seconds between the built-in scenario's marks.", DefaultValueFactory = _ => (int)BuiltInScenario.DefaultStepSeconds };
+        var journal = new Option<string?>("--journal") { Description = "Replay a daemon journal (journal or data directory) deterministically: its orders and final state hash." };
+        var journalOut = new Option<string?>("--journal-out") { Description = "Also record the run's inputs as a daemon journal in this directory (replay it with --journal)." };
         var wait = new Option<string>("--wait-strategy") { Description = "Pipeline wait strategy: busy-spin, yielding, sleeping, blocking.", DefaultValueFactory = _ => "yielding" };
 
         var command = new Command("replay", "Replay mark prices through the engine against a book of isolated positions and report the liquidations.")
         {
             inputs, format, instruments, positions, generate, seed, symbols, anchor, spread, writeBook, speed, fill, slippage, beyond,
-            interval, fund, strict, output, noReport, plain, maxErrors, step, wait,
+            interval, fund, strict, output, noReport, plain, maxErrors, step, journal, journalOut, wait,
         };
         command.SetAction(parse =>
         {
@@ -81,6 +83,8 @@ public static class ReplayCli
                 Plain = parse.GetValue(plain),
                 MaxErrorsShown = parse.GetValue(maxErrors),
                 StepSeconds = parse.GetValue(step),
+                JournalPath = parse.GetValue(journal),
+                JournalOutPath = parse.GetValue(journalOut),
                 WaitStrategy = parse.GetValue(wait) ?? "yielding",
             });
         });

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using LiquidationEngine.Feeds;
 using LiquidationEngine.Instruments;
+using LiquidationEngine.Journal;
 using LiquidationEngine.Numerics;
 using LiquidationEngine.Replay;
 using Spectre.Console;
@@ -100,6 +101,11 @@ public static class ReplayCommand
     private static ReplayOutcome ExecuteCore(ReplayOptions options, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken)
     {
         InstrumentCatalog catalog = LoadCatalog(options.InstrumentsPath);
+        if (options.JournalPath is not null)
+        {
+            return ReplayJournal(options.JournalPath, catalog, output, error);
+        }
+
         SimulatedExecution execution = ParseExecution(options);
         if (!FeedFormats.TryParse(options.Format, out FeedFormat format))
         {
@@ -179,6 +185,7 @@ public static class ReplayCommand
                     WaitStrategy = options.WaitStrategy,
                     Strict = options.Strict,
                     Log = log,
+                    JournalDirectory = options.JournalOutPath,
                 };
                 result = interactive
                     ? RunWithProgressBar(catalog, settings, book, input, cancellationToken)
@@ -230,6 +237,26 @@ public static class ReplayCommand
             }
 
             return new ReplayOutcome(exit, result, directory, report, result.Failure);
+        }
+    }
+
+    /// <summary><c>--journal</c>: the daemon's deterministic journal replay (<see cref="JournalReplay"/>).</summary>
+    private static ReplayOutcome ReplayJournal(string path, InstrumentCatalog catalog, TextWriter output, TextWriter error)
+    {
+        if (!Directory.Exists(path))
+        {
+            throw new ReplayUsageException($"journal directory '{path}' does not exist.");
+        }
+
+        try
+        {
+            JournalReplay.Run(path, catalog, output);
+            return new ReplayOutcome(ExitOk, null, null, null, null);
+        }
+        catch (InvalidDataException e)
+        {
+            error.WriteLine($"replay: journal: {e.Message}");
+            return new ReplayOutcome(ExitStopped, null, null, null, e.Message);
         }
     }
 

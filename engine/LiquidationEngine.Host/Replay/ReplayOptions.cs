@@ -73,6 +73,14 @@ public sealed record ReplayOptions
     /// <summary>Seconds between the built-in scenario's marks.</summary>
     public int StepSeconds { get; init; } = (int)BuiltInScenario.DefaultStepSeconds;
 
+    /// <summary>Replay a daemon journal (a journal directory, or a data directory holding <c>journal/</c>) instead of
+    /// ticks: the recorded inputs through the writer's code, printing the orders and the final state hash
+    /// (docs/OPERATIONS.md). The other options do not apply.</summary>
+    public string? JournalPath { get; init; }
+
+    /// <summary>Also record the run's inputs as a daemon journal in this directory (replayable with <see cref="JournalPath"/>).</summary>
+    public string? JournalOutPath { get; init; }
+
     /// <summary>Pipeline wait strategy: <c>busy-spin</c>, <c>yielding</c>, <c>sleeping</c> or <c>blocking</c>.</summary>
     public string WaitStrategy { get; init; } = "yielding";
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using LiquidationEngine.Instruments;
+using LiquidationEngine.Journal;
 using LiquidationEngine.Pipeline;
 using LiquidationEngine.State;
 
@@ -31,6 +32,10 @@ public sealed record ReplaySettings
 
     /// <summary>How long the driver waits for the engine to answer before it gives up (a stuck pipeline must not hang a run).</summary>
     public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Record every input of the run as a daemon journal in this directory (no fsync), so that
+    /// <c>replay --journal</c> (<see cref="Journal.JournalReplay"/>) can replay it; null for none.</summary>
+    public string? JournalDirectory { get; init; }
 
     /// <summary>Where to write the liquidations file (CSV and JSONL); null for none.</summary>
     public LiquidationLog? Log { get; init; }
@@ -150,8 +155,17 @@ public sealed class ReplayRunner
             var total = Stopwatch.StartNew();
             var result = new ReplayResult { BookSource = _book.Source, BookPositions = _book.Positions.Count, BookAccounts = _book.AccountCount, Execution = _s.Execution };
             _sink = new ReplayEventSink(_catalog, _s.Log, _executions, _book.Source);
-            using (_pipeline = new EnginePipeline(_catalog, _owner.OptionsFor(_book)))
+            EngineOptions options = _owner.OptionsFor(_book);
+            using JournalWriter? journal = _s.JournalDirectory is null
+                ? null
+                : new JournalWriter(
+                    _s.JournalDirectory,
+                    new JournalOptions { FsyncPolicy = FsyncPolicy.None },
+                    new JournalSegmentHeader(0, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity, _catalog.Count, _catalog.Assets.Count),
+                    nextSequence: 0);
+            using (_pipeline = new EnginePipeline(_catalog, options))
             {
+                _pipeline.Journal = journal;
                 _pipeline.AddSink(_sink);
                 _pipeline.Start();
                 try
