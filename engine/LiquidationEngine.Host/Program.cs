@@ -1,11 +1,13 @@
+using System.CommandLine;
 using LiquidationEngine.Host.Daemon;
+using LiquidationEngine.Host.Replay;
 
 namespace LiquidationEngine.Host;
 
 /// <summary>Entry point of the <c>liqengine</c> command.</summary>
 public static class Program
 {
-    /// <summary>Dispatches the subcommand.</summary>
+    /// <summary>Dispatches the subcommand: <c>run</c> to the daemon, <c>replay</c> and <c>convert</c> through System.CommandLine.</summary>
     public static async Task<int> Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -14,7 +16,11 @@ public static class Program
             return await DaemonCommand.RunAsync(args[1..], CancellationToken.None).ConfigureAwait(false);
         }
 
-        await Console.Error.WriteLineAsync("usage: liqengine replay|convert|run ...").ConfigureAwait(false);
-        return 2;
+        var root = new RootCommand("liqengine: mark-price liquidation engine for perpetual futures (subcommands: replay, convert, run).")
+        {
+            ReplayCli.CreateReplayCommand(),
+            ReplayCli.CreateConvertCommand(),
+        };
+        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 }

@@ -23,14 +23,10 @@ public sealed class IsolatedMarginLedger
     /// <summary>Credits a main balance.</summary>
     public RejectReason Deposit(long account, int asset, long amount)
     {
-        if ((uint)asset >= (uint)_s.Accounts.AssetCount)
+        RejectReason invalid = ValidateTransfer(asset, amount);
+        if (invalid != RejectReason.None)
         {
-            return RejectReason.UnknownAsset;
-        }
-
-        if (amount <= 0)
-        {
-            return RejectReason.InvalidAmount;
+            return invalid;
         }
 
         int ix = _s.Accounts.GetOrAdd(account);
@@ -49,14 +45,10 @@ public sealed class IsolatedMarginLedger
     /// <summary>Debits a main balance. Isolated margin is never available to a withdrawal.</summary>
     public RejectReason Withdraw(long account, int asset, long amount)
     {
-        if ((uint)asset >= (uint)_s.Accounts.AssetCount)
+        RejectReason invalid = ValidateTransfer(asset, amount);
+        if (invalid != RejectReason.None)
         {
-            return RejectReason.UnknownAsset;
-        }
-
-        if (amount <= 0)
-        {
-            return RejectReason.InvalidAmount;
+            return invalid;
         }
 
         int ix = _s.Accounts.Find(account);
@@ -293,20 +285,21 @@ public sealed class IsolatedMarginLedger
     /// <summary>A venue top-up of an insurance fund.</summary>
     public RejectReason InsuranceDeposit(int asset, long amount)
     {
-        if ((uint)asset >= (uint)_s.Accounts.AssetCount)
+        RejectReason invalid = ValidateTransfer(asset, amount);
+        if (invalid != RejectReason.None)
         {
-            return RejectReason.UnknownAsset;
-        }
-
-        if (amount <= 0)
-        {
-            return RejectReason.InvalidAmount;
+            return invalid;
         }
 
         _s.Books.InsuranceFund[asset] = checked(_s.Books.InsuranceFund[asset] + amount);
         _s.Books.InsuranceTopUps[asset] += amount;
         return RejectReason.None;
     }
+
+    private RejectReason ValidateTransfer(int asset, long amount)
+        => (uint)asset >= (uint)_s.Accounts.AssetCount ? RejectReason.UnknownAsset
+            : amount <= 0 ? RejectReason.InvalidAmount
+            : RejectReason.None;
 
     private static void Accumulate(FundingBook f, int sideIx, long charge)
     {

@@ -188,16 +188,15 @@ public sealed class LiquidationProcessor
 
         int slot = order.Slot;
         Instrument inst = _s.Catalog[_s.Positions.Instrument[slot]];
+        long fundBefore = _s.Books.InsuranceFund[inst.SettlementAsset];
         _s.SettleFunding(slot);
         long fee = FixedMath.Apply(new Money(PositionRisk.Notional(quantity, price, Rounding.Up)), inst.LiquidationFeeRate, Rounding.Up).Raw;
-        CloseInBlock(slot, inst, quantity, price, fee, out long pnl, out long feeCharged, out long fundDelta);
-        long remaining = order.Remaining - quantity;
-        FinishOrderStep(orderId, order, slot, remaining);
+
+        // Describe the position before the step may free its slot.
         FillOrder(ref e, EventKind.LiquidationSettled, order.Kind, orderId, slot, 0, quantity, price, order.TriggerMark);
-        e.PositionId = order.PositionId;
-        e.Equity = pnl;
-        e.MaintenanceMargin = feeCharged;
-        e.LiquidationPrice = fundDelta;
+        CloseInBlock(slot, inst, quantity, price, fee, out long pnl, out long feeCharged, out _);
+        FinishOrderStep(orderId, order, slot, order.Remaining - quantity);
+        SettlementFigures(ref e, inst, pnl, feeCharged, fundBefore);
         sink.Emit(e);
         return RejectReason.None;
     }
@@ -217,6 +216,9 @@ public sealed class LiquidationProcessor
         int instrument = _s.Positions.Instrument[slot];
         Instrument inst = _s.Catalog[instrument];
         int asset = inst.SettlementAsset;
+        long fundBefore = _s.Books.InsuranceFund[asset];
+        long positionId = order.PositionId;
+        long account = _s.Accounts.IdOf(_s.Positions.AccountIx[slot]);
         _s.SettleFunding(slot);
         int side = _s.Positions.Size[slot] < 0 ? -1 : 1;
         long bp = order.BankruptcyPrice;
@@ -231,25 +233,43 @@ public sealed class LiquidationProcessor
             left = Deleverage(slot, inst, side, quantity, bp, mark, orderId, sink, ref e);
         }
 
-        long fundDelta = 0;
         long pnl = 0;
         if (left > 0)
         {
+            // The fund takes over what ADL did not cover, even past its balance: a negative fund is bad debt,
+            // visible in the settlement event's fund balance.
             long loss = Math.Max(0, FixedPoint.Divide(Math.BigMul(side * left, bp - mark), Quantity.Scale, Rounding.Up));
             _s.Books.InsuranceFund[asset] -= loss;
             _s.Books.RealisedPnl[asset] -= loss;
-            fundDelta -= loss;
-            CloseInBlock(slot, inst, left, bp, 0, out pnl, out _, out long rest);
-            fundDelta += rest;
+            CloseInBlock(slot, inst, left, bp, 0, out pnl, out _, out _);
         }
 
         FinishOrderStep(orderId, order, slot, 0);
-        FillOrder(ref e, EventKind.LiquidationSettled, order.Kind, orderId, slot, 0, left, bp, order.TriggerMark);
-        e.PositionId = order.PositionId;
-        e.Equity = pnl;
-        e.LiquidationPrice = fundDelta;
+        EngineCore.ClearPayload(ref e);
+        e.Kind = EventKind.LiquidationSettled;
+        e.OrderKind = order.Kind;
+        e.OrderId = orderId;
+        e.PositionId = positionId;
+        e.Account = account;
+        e.Instrument = instrument;
+        e.Asset = (short)asset;
+        e.Quantity = left;
+        e.Price = bp;
+        e.BankruptcyPrice = bp;
+        e.TriggerMark = order.TriggerMark;
+        SettlementFigures(ref e, inst, pnl, 0, fundBefore);
         sink.Emit(e);
         return RejectReason.None;
+    }
+
+    /// <summary>Realised PnL, fee charged, the fund's change over the whole settlement and its balance after.</summary>
+    private void SettlementFigures(ref EngineEvent e, Instrument inst, long pnl, long feeCharged, long fundBefore)
+    {
+        long fund = _s.Books.InsuranceFund[inst.SettlementAsset];
+        e.Equity = pnl;
+        e.MaintenanceMargin = feeCharged;
+        e.LiquidationPrice = fund - fundBefore;
+        e.Margin = fund;
     }
 
     /// <summary>Closes opposite-side positions by ADL rank at the bankruptcy price; returns the quantity not covered.</summary>

@@ -64,7 +64,8 @@ public struct EngineEvent
     /// <summary>Event time of the causing input, µs since the Unix epoch.</summary>
     public long TimestampUs;
 
-    /// <summary>Block margin M (funding applied) in a position reply; balance in an account reply; state hash in a hash reply.</summary>
+    /// <summary>Block margin M (funding applied) in a position reply; balance in an account reply; state hash in a hash reply;
+    /// the insurance fund's balance after a settlement (negative = bad debt); the counterparty's realised PnL in an ADL order.</summary>
     public long Margin;
 
     /// <summary>Equity at mark (position reply); realised PnL (settlement).</summary>
@@ -73,7 +74,8 @@ public struct EngineEvent
     /// <summary>Maintenance margin at mark (position reply); liquidation fee (settlement).</summary>
     public long MaintenanceMargin;
 
-    /// <summary>Liquidation price or <see cref="NoPrice"/> (position reply); insurance fund delta (settlement).</summary>
+    /// <summary>Liquidation price or <see cref="NoPrice"/> (position reply); the insurance fund's change over the whole settlement,
+    /// ADL included (settlement).</summary>
     public long LiquidationPrice;
 
     /// <summary>Bankruptcy price (position reply and orders).</summary>

@@ -68,6 +68,22 @@ public class LiquidationFlowTests
     }
 
     [Fact]
+    public void A_settlement_names_the_position_account_and_instrument_even_when_it_closes_the_position()
+    {
+        var e = new Engine();
+        e.Deposit(5, "10000");
+        e.Fill(5, Btc, +1, "1", "20000", leverage: 10);
+        e.Deposit(7, "10000", Usdc);
+        e.Fill(7, 3, +1, "1", "2000", leverage: 10); // ETH-USDC
+        e.Tick(3, "1700");
+        EngineEvent o = Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
+        e.LiquidationFill(o.OrderId, "1", "1800");
+        EngineEvent s = e.Log.OfKind(EventKind.LiquidationSettled).Single();
+        Assert.Equal((7L, 3, (short)Usdc, o.PositionId), (s.Account, s.Instrument, s.Asset, s.PositionId));
+        Assert.Equal(e.Fund(Usdc), s.Margin); // fund balance after
+    }
+
+    [Fact]
     public void Surplus_above_bankruptcy_goes_to_the_fund_after_the_fee()
     {
         // Long 1 at 20,000, M 2,000 (BP 18,000); filled at 18,100: block left 100, fee 18,100 × 0.3% = 54.3,
