@@ -33,6 +33,9 @@ report="$results_dir/$day.md"
 work=$(mktemp -d "${TMPDIR:-/tmp}/liq-perf-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)
+# CPU time stolen by the hypervisor during the run, from the aggregate line of /proc/stat (8th value).
+cpu_times() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat 2>/dev/null || echo "0 0"; }
+read -r total_start steal_start < <(cpu_times)
 
 step() { printf '\n==> %s (%ss)\n' "$1" "$(( $(date +%s) - started ))"; }
 
@@ -156,6 +159,10 @@ targets="$work/targets.md"
 finished=$(date +%s)
 elapsed=$(( finished - started ))
 load_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)
+read -r total_end steal_end < <(cpu_times)
+steal=$(awk -v t=$(( total_end - total_start )) -v s=$(( steal_end - steal_start )) 'BEGIN { if (t > 0) printf "%.2f %%", 100 * s / t; else print "n/a" }')
+virt="bare metal (no hypervisor flag in /proc/cpuinfo)"
+grep -qw hypervisor /proc/cpuinfo 2>/dev/null && virt="virtual machine (hypervisor flag set; $(grep -m1 -oE 'Hypervisor detected: [A-Za-z]+' /var/log/dmesg 2>/dev/null || dmesg 2>/dev/null | grep -m1 -oE 'Hypervisor detected: [A-Za-z]+' || echo 'hypervisor not named'))"
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)
 flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | grep -oE '\b(avx2|avx512f|bmi2|sse4_2)\b' | sort -u | tr '\n' ' ' || true)
 mhz=$(grep -m1 'cpu MHz' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo n/a)
@@ -184,6 +191,7 @@ lat_row() { # lat_row <wait> <rate> <field> <label>
   echo "|---|---|"
   echo "| CPU | $cpu ($(nproc) logical cores, $mhz MHz, cache $cache; ${flags:-no flags read}) |"
   echo "| Memory | $memtotal |"
+  echo "| Virtualisation | $virt; CPU time stolen by the host during the run: $steal |"
   echo "| OS | $(L '.Machine.Os'), kernel $(uname -r) |"
   echo "| Runtime | $(L '.Machine.Runtime'), SDK $(dotnet --version), GC $(L '.Machine.Gc'), BenchmarkDotNet $( (( ${#jsons[@]} > 0 )) && jq -r '.HostEnvironmentInfo.BenchmarkDotNetVersion' "${jsons[0]}" || echo n/a) |"
   echo "| Load average (1/5/15 min) | start $load_start, end $load_end: other work shared the $(nproc) cores |"
