@@ -29,15 +29,15 @@ public sealed class IsolatedMarginLedger
             return invalid;
         }
 
-        int ix = _s.Accounts.GetOrAdd(account);
-        ref long main = ref _s.Accounts.Main(ix, asset);
-        long after = main + amount;
-        if (after < main || _s.Books.Deposits[asset] > long.MaxValue - amount)
+        // Check before the account is created, so a rejected deposit leaves no trace.
+        int existing = _s.Accounts.Find(account);
+        if (existing >= 0 && _s.Accounts.Main(existing, asset) > long.MaxValue - amount)
         {
             return RejectReason.Overflow;
         }
 
-        main = after;
+        int ix = existing >= 0 ? existing : _s.Accounts.GetOrAdd(account);
+        _s.Accounts.Main(ix, asset) += amount;
         _s.Books.Deposits[asset] += amount;
         return RejectReason.None;
     }
@@ -342,12 +342,17 @@ public sealed class IsolatedMarginLedger
             return RejectReason.InvalidAmount;
         }
 
-        Int128 notional = Math.BigMul(quantity, price);
-        return notional >= (Int128)inst.Brackets[^1].Cap.Raw * Quantity.Scale ? RejectReason.NotionalAboveLimit : RejectReason.None;
+        return RejectReason.None;
     }
 
     private RejectReason Open(int ix, ref int head, Instrument inst, int side, long quantity, long price, int leverage, long fee)
     {
+        // Size limits apply to opens and increases only: a reduce or close reports a trade that already happened.
+        if (Math.BigMul(quantity, price) >= (Int128)inst.Brackets[^1].Cap.Raw * Quantity.Scale)
+        {
+            return RejectReason.NotionalAboveLimit;
+        }
+
         if (leverage < 1 || leverage > MaxLeverage
             || leverage > inst.Brackets[inst.BracketIndexForProduct(Math.BigMul(quantity, price))].MaxLeverage)
         {

@@ -100,6 +100,9 @@ public sealed class LiquidationIndex
         }
     }
 
+    /// <summary>Puts a detached slot back under the key it had (no risk math, so it cannot fail).</summary>
+    public void Reinsert(int slot, int tree) => Insert(slot, tree, _positions.Key[slot] + _offset[tree]);
+
     /// <summary>Removes a slot that is in the tree.</summary>
     public void Remove(int slot, int tree)
     {

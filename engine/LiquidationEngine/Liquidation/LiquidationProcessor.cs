@@ -37,6 +37,9 @@ public sealed class LiquidationProcessor
         _adl = new AdlCandidate[1024];
     }
 
+    /// <summary>Candidates whose risk overflowed 64-bit figures at some mark and were kept in the index unchanged.</summary>
+    public long RiskOverflows { get; private set; }
+
     /// <summary>Orders emitted so far, by kind (Full, Partial, ADL).</summary>
     public long[] OrdersByKind { get; } = new long[4];
 
@@ -76,17 +79,28 @@ public sealed class LiquidationProcessor
         for (int i = 0; i < n; i++)
         {
             int slot = _candidates[i];
-            _s.SettleFunding(slot);
-            RiskInputs p = _s.Inputs(slot);
-            if (PositionRisk.IsInBreach(p, inst, mark))
+            try
             {
-                long mm = Math.Max(PositionRisk.MaintenanceMargin(p, inst, mark), 1);
-                long equity = PositionRisk.Equity(p, mark);
-                _breached[breached++] = new Breach(UnderwaterKey(equity, mm), equity, mm, _s.Positions.PositionId(slot), slot);
+                _s.SettleFunding(slot);
+                RiskInputs p = _s.Inputs(slot);
+                if (PositionRisk.IsInBreach(p, inst, mark))
+                {
+                    // Figures for ordering only: saturate rather than throw, an absurd mark must still liquidate.
+                    long mm = Saturate(Int128.Max(PositionRisk.MaintenanceMarginWide(p, inst, mark), 1));
+                    long equity = Saturate(PositionRisk.EquityWide(p, mark));
+                    _breached[breached++] = new Breach(UnderwaterKey(equity, mm), equity, mm, _s.Positions.PositionId(slot), slot);
+                }
+                else
+                {
+                    _s.IndexInsert(slot);
+                }
             }
-            else
+            catch (OverflowException)
             {
-                _s.IndexInsert(slot);
+                // A position whose risk cannot be evaluated at this mark stays indexed under its old key, so it is
+                // never lost: it is checked again on the next tick that crosses it.
+                RiskOverflows++;
+                _s.Index.Reinsert(slot, LiquidationIndex.TreeOf(instrument, _s.Positions.Size[slot]));
             }
         }
 
@@ -107,6 +121,8 @@ public sealed class LiquidationProcessor
         }
     }
 
+    private static long Saturate(Int128 value) => value > long.MaxValue ? long.MaxValue : value < long.MinValue ? long.MinValue : (long)value;
+
     /// <summary>floor(equity / MM × 2^32), clamped: a monotone key, so comparing keys first is exact when they differ.</summary>
     private static long UnderwaterKey(long equity, long maintenance)
     {
@@ -117,7 +133,16 @@ public sealed class LiquidationProcessor
     private void EmitLiquidation(Instrument inst, int slot, long mark, IEngineEventSink sink, ref EngineEvent e)
     {
         RiskInputs p = _s.Inputs(slot);
-        long quantity = PartialQuantity(inst, p, mark);
+        long quantity;
+        try
+        {
+            quantity = PartialQuantity(inst, p, mark);
+        }
+        catch (OverflowException)
+        {
+            quantity = p.Quantity; // figures beyond 64 bits: close it all
+        }
+
         OrderKind kind = quantity < p.Quantity ? OrderKind.Partial : OrderKind.Full;
         long bp = PositionRisk.BankruptcyPrice(p, inst.TickSize.Raw);
         long orderId = ++_s.LastOrderId;
@@ -132,7 +157,9 @@ public sealed class LiquidationProcessor
     /// <summary>How much to close: the smallest reduction that brings the position into a lower bracket it then satisfies, else all.</summary>
     private static long PartialQuantity(Instrument inst, in RiskInputs p, long mark)
     {
-        int bracket = inst.BracketIndexForProduct(Math.BigMul(p.Quantity, mark));
+        // Brackets follow the maintenance basis: mark notional by default, entry notional on entry-basis instruments.
+        long basisPrice = inst.Basis == MaintenanceBasis.Entry ? p.Entry : mark;
+        int bracket = inst.BracketIndexForProduct(Math.BigMul(p.Quantity, basisPrice));
         if (bracket == 0)
         {
             return p.Quantity;
@@ -141,9 +168,9 @@ public sealed class LiquidationProcessor
         long lot = inst.LotSize.Raw;
         for (int j = bracket - 1; j >= 0; j--)
         {
-            // Largest lot multiple whose notional at the mark is strictly below the bracket's cap.
+            // Largest lot multiple whose basis notional is strictly below the bracket's cap.
             Int128 capProduct = (Int128)inst.Brackets[j].Cap.Raw * Quantity.Scale;
-            long keep = (long)((capProduct - 1) / mark);
+            long keep = (long)((capProduct - 1) / basisPrice);
             keep -= keep % lot;
             if (keep <= 0 || keep >= p.Quantity)
             {

@@ -75,7 +75,7 @@ public sealed class EnginePipeline : IDisposable
     public long WriterSequence => _writer.Sequence.Value + _base;
 
     /// <summary>Last engine sequence the journal has flushed, or the writer's when there is no journal.</summary>
-    public long JournalSequence => _journalStage is { } j ? j.Sequence.Value + _base : WriterSequence;
+    public long JournalSequence => _context.JournalFlushed is { } flushed ? flushed.Value + _base : WriterSequence;
 
     /// <summary>Inputs published but not yet applied.</summary>
     public long RingLag => Math.Max(0, PublishedSequence - WriterSequence);
@@ -109,8 +109,9 @@ public sealed class EnginePipeline : IDisposable
         _started = true;
         if (Journal is { } journal)
         {
-            _journalStage = new BatchEventProcessor<EngineCommand, JournalHandler>(_input, _input.NewBarrier(), new JournalHandler(journal, _base));
-            _context.JournalSequence = _journalStage.Sequence;
+            _context.JournalFlushed = new Sequence();
+            _journalStage = new BatchEventProcessor<EngineCommand, JournalHandler>(_input, _input.NewBarrier(), new JournalHandler(journal, _base, _context.JournalFlushed));
+            _context.JournalStage = _journalStage;
             _input.AddGatingSequences(_writer.Sequence, _journalStage.Sequence);
             _journalStage.Start("liq-journal");
         }
@@ -204,7 +205,10 @@ public sealed class EnginePipeline : IDisposable
         public long Base;
         public long WriterAllocatedBytes;
         public long AllocatedAtStart;
-        public Sequence? JournalSequence;
+
+        /// <summary>Last ring sequence the journal has flushed (not merely appended); outputs gate on it.</summary>
+        public Sequence? JournalFlushed;
+        public BatchEventProcessor<EngineCommand, JournalHandler>? JournalStage;
     }
 
     private sealed class OutputRingSink(RingBuffer<EngineEvent> ring) : IEngineEventSink
@@ -231,7 +235,7 @@ public sealed class EnginePipeline : IDisposable
         public readonly void OnStart() => context.AllocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
     }
 
-    private readonly struct JournalHandler(IInputJournal journal, long sequenceBase) : IEventHandler<EngineCommand>
+    internal readonly struct JournalHandler(IInputJournal journal, long sequenceBase, Sequence flushed) : IEventHandler<EngineCommand>
     {
         public void OnEvent(ref EngineCommand data, long sequence, bool endOfBatch)
         {
@@ -239,6 +243,9 @@ public sealed class EnginePipeline : IDisposable
             if (endOfBatch)
             {
                 journal.Flush();
+
+                // Only what a completed flush covers may be released; a fault mid-batch leaves this behind.
+                flushed.SetValue(sequence);
             }
         }
     }
@@ -247,12 +254,18 @@ public sealed class EnginePipeline : IDisposable
     {
         public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
         {
-            // An event leaves only once the input that caused it is journaled.
-            if (context.JournalSequence is { } journaled && journaled.Value + context.Base < data.InputSequence)
+            // An event leaves only once the input that caused it is journaled. If the journal has failed, events
+            // it did not flush are never released: a restart would not know them.
+            if (context.JournalFlushed is { } flushed && flushed.Value + context.Base < data.InputSequence)
             {
                 var spin = default(SpinWait);
-                while (journaled.Value + context.Base < data.InputSequence)
+                while (flushed.Value + context.Base < data.InputSequence)
                 {
+                    if (context.JournalStage?.Fault is not null)
+                    {
+                        return;
+                    }
+
                     spin.SpinOnce(sleep1Threshold: 30);
                 }
             }

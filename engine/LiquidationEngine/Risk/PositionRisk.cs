@@ -52,12 +52,20 @@ public static class PositionRisk
 
     /// <summary>Maintenance margin at the mark (or entry, per the instrument's basis), bracket chosen by that notional; rounded up.</summary>
     public static long MaintenanceMargin(in RiskInputs p, Instrument instrument, long mark)
+        => checked((long)MaintenanceMarginWide(p, instrument, mark));
+
+    /// <summary><see cref="MaintenanceMargin"/> in 128 bits, for figures that must not throw.</summary>
+    public static Int128 MaintenanceMarginWide(in RiskInputs p, Instrument instrument, long mark)
     {
         long mmPrice = instrument.Basis == MaintenanceBasis.Mark ? mark : p.Entry;
         Int128 qp = Math.BigMul(p.Quantity, mmPrice);
         RiskBracket b = instrument.Brackets[instrument.BracketIndexForProduct(qp)];
-        return checked(FixedPoint.Divide(qp * b.MaintenanceRate.Raw, MoneyTo26, Rounding.Up) - b.MaintenanceAmount.Raw);
+        return FixedPoint.DivideWide(qp * b.MaintenanceRate.Raw, MoneyTo26, Rounding.Up) - b.MaintenanceAmount.Raw;
     }
+
+    /// <summary>Equity <c>M + uPnL</c> in 128 bits, rounded down, for figures that must not throw.</summary>
+    public static Int128 EquityWide(in RiskInputs p, long mark)
+        => p.Margin + FixedPoint.DivideWide((Int128)(p.Side * p.Quantity) * (mark - p.Entry), QScale, Rounding.Down);
 
     /// <summary>Initial margin <c>q × price / leverage</c>, raw money, rounded up.</summary>
     public static long InitialMargin(long quantity, long price, int leverage)

@@ -15,7 +15,7 @@ namespace LiquidationEngine.State;
 public static class EngineSnapshot
 {
     private const uint Magic = 0x4E53514C; // "LQSN"
-    private const uint Version = 1;
+    private const uint Version = 2;
 
     /// <summary>Writes the state at <paramref name="sequence"/> to a stream.</summary>
     public static void Write(EngineState s, long sequence, Stream output)
@@ -66,6 +66,15 @@ public static class EngineSnapshot
                 for (int k = 0; k < a.AssetCount; k++)
                 {
                     w.Write(a.Main(i, k));
+                }
+            }
+
+            foreach (Int128[] arr in BoundaryCounters(s))
+            {
+                foreach (Int128 v in arr)
+                {
+                    w.Write((ulong)(v & ulong.MaxValue));
+                    w.Write((long)(v >> 64));
                 }
             }
 
@@ -123,7 +132,7 @@ public static class EngineSnapshot
         using var r = new BinaryReader(new MemoryStream(all, 0, body.Length));
         if (r.ReadUInt32() != Magic || r.ReadUInt32() != Version)
         {
-            throw new InvalidDataException("not a version-1 LiquidationEngine snapshot");
+            throw new InvalidDataException("not a version-2 LiquidationEngine snapshot");
         }
 
         sequence = r.ReadInt64();
@@ -180,6 +189,15 @@ public static class EngineSnapshot
             }
         }
 
+        foreach (Int128[] arr in BoundaryCounters(s))
+        {
+            for (int i = 0; i < arr.Length; i++)
+            {
+                ulong lo = r.ReadUInt64();
+                arr[i] = ((Int128)r.ReadInt64() << 64) | lo;
+            }
+        }
+
         foreach (long[] arr in BookArrays(s))
         {
             for (int i = 0; i < arr.Length; i++)
@@ -204,13 +222,19 @@ public static class EngineSnapshot
         return s;
     }
 
+    private static IEnumerable<Int128[]> BoundaryCounters(EngineState s)
+    {
+        AssetBooks b = s.Books;
+        return [b.Deposits, b.Withdrawals, b.RealisedPnl, b.FundingFlow, b.InsuranceTopUps];
+    }
+
     private static IEnumerable<long[]> BookArrays(EngineState s)
     {
         AssetBooks b = s.Books;
         FundingBook f = s.Funding;
         return
         [
-            b.InsuranceFund, b.FeePool, b.Deposits, b.Withdrawals, b.RealisedPnl, b.FundingFlow, b.InsuranceTopUps,
+            b.InsuranceFund, b.FeePool,
             f.Mark, f.MarkSequence, f.MarkTimeUs, f.Cumulative, f.Increases, f.Decreases,
         ];
     }

@@ -73,12 +73,10 @@ public sealed class EngineState
         long pending = PendingFunding(slot);
         long size = Positions.Size[slot];
         int instrument = Positions.Instrument[slot];
+        long margin = checked(Positions.Margin[slot] - pending); // may throw: before any write
         Positions.FundingSnapshot[slot] = Funding.Cumulative[FundingBook.SideIndex(instrument, size)];
-        if (pending != 0)
-        {
-            Positions.Margin[slot] = checked(Positions.Margin[slot] - pending);
-            Books.FundingFlow[Catalog[instrument].SettlementAsset] -= pending;
-        }
+        Positions.Margin[slot] = margin;
+        Books.FundingFlow[Catalog[instrument].SettlementAsset] -= pending;
     }
 
     /// <summary>Risk inputs of a slot with pending funding charged.</summary>

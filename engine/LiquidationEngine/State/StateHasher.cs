@@ -103,6 +103,16 @@ public static class StateHasher
             _h = unchecked((_h << 29) | (_h >> 35)) ^ unchecked((ulong)value * 0x9E3779B97F4A7C15UL);
         }
 
+        public void AddAll(Int128[] values)
+        {
+            Add(values.Length);
+            foreach (Int128 v in values)
+            {
+                Add((long)(ulong)(v & ulong.MaxValue));
+                Add((long)(v >> 64));
+            }
+        }
+
         public void AddAll(long[] values)
         {
             Add(values.Length);
