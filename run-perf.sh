@@ -162,7 +162,8 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)
 read -r total_end steal_end < <(cpu_times)
 steal=$(awk -v t=$(( total_end - total_start )) -v s=$(( steal_end - steal_start )) 'BEGIN { if (t > 0) printf "%.2f %%", 100 * s / t; else print "n/a" }')
 virt="bare metal (no hypervisor flag in /proc/cpuinfo)"
-grep -qw hypervisor /proc/cpuinfo 2>/dev/null && virt="virtual machine (hypervisor flag set; $(grep -m1 -oE 'Hypervisor detected: [A-Za-z]+' /var/log/dmesg 2>/dev/null || dmesg 2>/dev/null | grep -m1 -oE 'Hypervisor detected: [A-Za-z]+' || echo 'hypervisor not named'))"
+hypervisor=$( (dmesg 2>/dev/null || true) | grep -m1 -oE 'Hypervisor detected: [A-Za-z]+' || true)
+grep -qw hypervisor /proc/cpuinfo 2>/dev/null && virt="virtual machine (hypervisor flag set${hypervisor:+; $hypervisor})"
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)
 flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | grep -oE '\b(avx2|avx512f|bmi2|sse4_2)\b' | sort -u | tr '\n' ' ' || true)
 mhz=$(grep -m1 'cpu MHz' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo n/a)
