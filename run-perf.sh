@@ -20,8 +20,13 @@ for arg in "$@"; do
   esac
 done
 
+# jq is not on every fresh machine: install it from Debian's packages when we can (CI and dev machines run as root).
+if ! command -v jq >/dev/null && command -v apt-get >/dev/null && [[ $(id -u) -eq 0 ]]; then
+  echo "installing jq (apt-get)" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq; } >/dev/null 2>&1 || true
+fi
 for tool in dotnet jq awk; do
-  command -v "$tool" >/dev/null || { echo "run-perf.sh needs $tool" >&2; exit 2; }
+  command -v "$tool" >/dev/null || { echo "run-perf.sh needs $tool (apt-get install $tool)" >&2; exit 2; }
 done
 
 started=$(date +%s)

@@ -70,7 +70,7 @@ public static class EngineRecovery
         {
             try
             {
-                loaded.Add((file, SnapshotStore.Load(file, catalog, options.PositionCapacity)));
+                loaded.Add((file, SnapshotStore.Load(file, catalog, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity)));
                 if (loaded.Count == 2 || !rebuildOrderLogFromOlderSnapshot)
                 {
                     break;

@@ -83,7 +83,7 @@ public static class JournalReplay
                 throw new InvalidDataException($"the journal starts at sequence {first.FirstSequence}; replaying it needs snapshot {SnapshotStore.FileName(first.FirstSequence - 1)} in {dir}");
             }
 
-            state = SnapshotStore.Load(start.Value, catalog, first.PositionCapacity);
+            state = SnapshotStore.Load(start.Value, catalog, first.PositionCapacity, first.AccountCapacity, first.OpenOrderCapacity);
         }
 
         long startedAfter = state.LastSequence;

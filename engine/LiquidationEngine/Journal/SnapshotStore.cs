@@ -69,10 +69,10 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Loads a snapshot file; throws <see cref="InvalidDataException"/> when it is torn, corrupt or for another catalog.</summary>
-    public static EngineState Load(SnapshotFile file, InstrumentCatalog catalog, int minPositionCapacity)
+    public static EngineState Load(SnapshotFile file, InstrumentCatalog catalog, int minPositionCapacity, int accountCapacity = 1024, int openOrderCapacity = 4096)
     {
         using var f = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        EngineState state = EngineSnapshot.Read(f, catalog, out long sequence, minPositionCapacity);
+        EngineState state = EngineSnapshot.Read(f, catalog, out long sequence, minPositionCapacity, accountCapacity, openOrderCapacity);
         if (sequence != file.Sequence)
         {
             throw new InvalidDataException($"{file.Path}: holds sequence {sequence}, its name says {file.Sequence}");

@@ -109,7 +109,13 @@ public static class EngineSnapshot
 
     /// <summary>Reads a snapshot written by <see cref="Write"/>.</summary>
     /// <exception cref="InvalidDataException">Bad magic, version, catalog shape, CRC or hash.</exception>
-    public static EngineState Read(Stream input, InstrumentCatalog catalog, out long sequence, int minPositionCapacity = 0)
+    /// <param name="input">The snapshot bytes.</param>
+    /// <param name="catalog">The catalog the snapshot was taken with.</param>
+    /// <param name="sequence">The ring sequence the snapshot is consistent at.</param>
+    /// <param name="minPositionCapacity">Position slots to have at least (grown behind the restored free list).</param>
+    /// <param name="accountCapacity">Accounts to pre-size for, as configured.</param>
+    /// <param name="openOrderCapacity">Open liquidation orders to pre-size for, as configured, so a cascade after a restart allocates nothing.</param>
+    public static EngineState Read(Stream input, InstrumentCatalog catalog, out long sequence, int minPositionCapacity = 0, int accountCapacity = 1024, int openOrderCapacity = 4096)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -147,7 +153,7 @@ public static class EngineSnapshot
         long lastEventSequence = r.ReadInt64();
         int capacity = r.ReadInt32();
         int freeHead = r.ReadInt32();
-        var s = new EngineState(catalog, capacity)
+        var s = new EngineState(catalog, capacity, accountCapacity, openOrderCapacity)
         {
             LastOrderId = lastOrderId,
             LastEventSequence = lastEventSequence,
