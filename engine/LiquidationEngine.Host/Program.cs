@@ -20,6 +20,10 @@ public static class Program
         {
             ReplayCli.CreateReplayCommand(),
             ReplayCli.CreateConvertCommand(),
+
+            // Listed for --help; `run` itself is dispatched above because its settings are hosting configuration
+            // keys (--Gateway:Port=7500), which the host's own configuration parser reads.
+            new Command("run", "Run the daemon beside a matching engine: gateway, journal, snapshots, admin HTTP. Settings as --Section:Key=value (docs/OPERATIONS.md)."),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
