@@ -29,12 +29,7 @@ public sealed class SnapshotStore
     public string DirectoryPath { get; }
 
     /// <summary>Serializes the state on the calling thread (the writer's, so it is consistent at <paramref name="sequence"/>).</summary>
-    public static byte[] Serialize(EngineState state, long sequence)
-    {
-        using var buffer = new MemoryStream();
-        EngineSnapshot.Write(state, sequence, buffer);
-        return buffer.ToArray();
-    }
+    public static byte[] Serialize(EngineState state, long sequence) => EngineSnapshot.Serialize(state, sequence);
 
     /// <summary>Writes serialized snapshot bytes atomically; returns the final path.</summary>
     public string Persist(ReadOnlySpan<byte> bytes, long sequence)
