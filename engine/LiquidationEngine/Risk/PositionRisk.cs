@@ -90,9 +90,9 @@ public static class PositionRisk
     }
 
     /// <summary>
-    /// The exact liquidation price as a rational root, extreme over the risk table: for a long the highest root,
-    /// for a short the lowest. Because MM(notional) = max over brackets of (notional × MMR − cum), that extreme is
-    /// exactly the root with the bracket that applies at the liquidation price.
+    /// The exact liquidation price as a rational root with the bracket that applies at it. Because
+    /// MM(notional) = max over brackets of (notional × MMR − cum), this is also the extreme root over the table
+    /// (highest for a long, lowest for a short); <see cref="RootBracket"/> finds that bracket with one division less per bracket.
     /// </summary>
     private static Int128 LiquidationRoot(in RiskInputs p, Instrument instrument, long margin, Rounding rounding)
     {
@@ -106,16 +106,35 @@ public static class PositionRisk
             return FixedPoint.DivideWide(num, q * RScale, rounding);
         }
 
-        Int128 best = p.Side > 0 ? Int128.MinValue : Int128.MaxValue;
-        foreach (RiskBracket b in instrument.Brackets)
+        RiskBracket b = instrument.Brackets[RootBracket(p, instrument, margin)];
+        Int128 numerator = checked((p.Side * Math.BigMul(p.Quantity, p.Entry) * RScale) - ((Int128)(margin + b.MaintenanceAmount.Raw) * MoneyTo26));
+        Int128 denominator = q * ((p.Side * RScale) - b.MaintenanceRate.Raw);
+        return FixedPoint.DivideWide(numerator, denominator, rounding);
+    }
+
+    /// <summary>
+    /// The bracket that holds the liquidation price, found without dividing: equity − MM is monotone in the notional
+    /// (rising for a long, falling for a short), so the root lies in the first bracket at whose cap it has already
+    /// turned non-negative (long) or negative (short). That bracket's root is the extreme root over all brackets,
+    /// because MM is the maximum of the bracket lines.
+    /// </summary>
+    private static int RootBracket(in RiskInputs p, Instrument instrument, long margin)
+    {
+        ReadOnlySpan<RiskBracket> brackets = instrument.Brackets;
+        Int128 entryProduct = Math.BigMul(p.Quantity, p.Entry);
+        Int128 margin26 = (Int128)margin * MoneyTo26;
+        for (int k = 0; k < brackets.Length - 1; k++)
         {
-            Int128 num = checked((p.Side * Math.BigMul(p.Quantity, p.Entry) * RScale) - ((Int128)(margin + b.MaintenanceAmount.Raw) * MoneyTo26));
-            Int128 den = q * ((p.Side * RScale) - b.MaintenanceRate.Raw);
-            Int128 root = FixedPoint.DivideWide(num, den, rounding);
-            best = p.Side > 0 ? Int128.Max(best, root) : Int128.Min(best, root);
+            Int128 capProduct = (Int128)brackets[k].Cap.Raw * QScale;
+            Int128 distance = checked(margin26 + (p.Side * (capProduct - entryProduct) * RScale)
+                - ((capProduct * brackets[k].MaintenanceRate.Raw) - ((Int128)brackets[k].MaintenanceAmount.Raw * MoneyTo26)));
+            if (p.Side > 0 ? distance >= 0 : distance < 0)
+            {
+                return k;
+            }
         }
 
-        return best;
+        return brackets.Length - 1;
     }
 
     /// <summary>
