@@ -5,6 +5,7 @@ using LiquidationEngine.Pipeline;
 using LiquidationEngine.State;
 using LiquidationEngine.Tests.Support;
 using Xunit;
+using static LiquidationEngine.Tests.Support.RandomRiskTables;
 
 namespace LiquidationEngine.Tests.Liquidation;
 
@@ -157,41 +158,12 @@ public class LiquidationIndexDifferentialTests
         return breached.Select(x => x.Id).ToList();
     }
 
-    private static BigInteger CeilDiv(BigInteger a, BigInteger b) => -FloorDiv(-a, b);
-
-    private static BigInteger FloorDiv(BigInteger a, BigInteger b)
-    {
-        BigInteger q = BigInteger.DivRem(a, b, out BigInteger r);
-        return r != 0 && (r.Sign < 0) != (b.Sign < 0) ? q - 1 : q;
-    }
-
     private static InstrumentCatalog RandomCatalog(Random rng)
     {
         var instruments = new List<Instrument>();
         for (int i = 0; i < 3; i++)
         {
-            int n = rng.Next(1, 6);
-            var brackets = new List<RiskBracket>();
-            long floor = 0;
-            int mmrBp = rng.Next(20, 100); // basis points
-            int maxLev = Math.Min(125, 10000 / mmrBp / 2);
-            BigInteger cum = 0;
-            int prevBp = mmrBp;
-            for (int k = 0; k < n; k++)
-            {
-                long cap = floor + (1000L * rng.Next(1, 60));
-                if (k > 0)
-                {
-                    mmrBp = prevBp + rng.Next(0, 150);
-                    maxLev = Math.Max(1, Math.Min(maxLev, 10000 / mmrBp / 2));
-                    cum += (BigInteger)floor * (mmrBp - prevBp) * 10_000; // floor × ΔMMR (bp / 10^4), in 10^-8 money
-                }
-
-                brackets.Add(new RiskBracket(Money.FromUnits(floor), Money.FromUnits(cap), maxLev, new Rate(mmrBp * 1_000_000L), new Money((long)cum)));
-                prevBp = mmrBp;
-                floor = cap;
-            }
-
+            List<RiskBracket> brackets = RandomRiskTables.Brackets(rng, maxBrackets: 5, maxCapStepThousands: 60, maxMmrStepBp: 150);
             var basis = rng.Next(4) == 0 ? MaintenanceBasis.Entry : MaintenanceBasis.Mark;
             long refPrice = rng.Next(2) == 0 ? 2_000_000_000_000 : 50_000_000_000;
             instruments.Add(new Instrument(i, $"R{i}", 0, new Price(1_000_000), new Quantity(100_000), Rate.Parse("0.005"), basis, brackets, new Price(refPrice)));

@@ -2,7 +2,9 @@ using System.Numerics;
 using LiquidationEngine.Instruments;
 using LiquidationEngine.Numerics;
 using LiquidationEngine.Risk;
+using LiquidationEngine.Tests.Support;
 using Xunit;
+using static LiquidationEngine.Tests.Support.RandomRiskTables;
 
 namespace LiquidationEngine.Tests.Risk;
 
@@ -64,38 +66,7 @@ public class LiquidationPriceTests
         return best;
     }
 
-    private static BigInteger FloorDiv(BigInteger a, BigInteger b)
-    {
-        BigInteger q = BigInteger.DivRem(a, b, out BigInteger r);
-        return r != 0 && (r.Sign < 0) != (b.Sign < 0) ? q - 1 : q;
-    }
-
-    private static BigInteger CeilDiv(BigInteger a, BigInteger b) => -FloorDiv(-a, b);
-
     private static Instrument RandomInstrument(Random rng)
-    {
-        int n = rng.Next(1, 8);
-        var brackets = new List<RiskBracket>();
-        long floor = 0;
-        int bp = rng.Next(20, 100);
-        int maxLev = Math.Min(125, 10000 / bp / 2);
-        BigInteger cum = 0;
-        int prev = bp;
-        for (int k = 0; k < n; k++)
-        {
-            long cap = floor + (1000L * rng.Next(1, 200));
-            if (k > 0)
-            {
-                bp = prev + rng.Next(0, 300);
-                maxLev = Math.Max(1, Math.Min(maxLev, 10000 / bp / 2));
-                cum += (BigInteger)floor * (bp - prev) * 10_000;
-            }
-
-            brackets.Add(new RiskBracket(Money.FromUnits(floor), Money.FromUnits(cap), maxLev, new Rate(bp * 1_000_000L), new Money((long)cum)));
-            prev = bp;
-            floor = cap;
-        }
-
-        return new Instrument(0, "R", 0, new Price(1_000_000), new Quantity(100_000), Rate.Parse("0.005"), MaintenanceBasis.Mark, brackets);
-    }
+        => new(0, "R", 0, new Price(1_000_000), new Quantity(100_000), Rate.Parse("0.005"), MaintenanceBasis.Mark,
+            RandomRiskTables.Brackets(rng, maxBrackets: 7, maxCapStepThousands: 200, maxMmrStepBp: 300));
 }
