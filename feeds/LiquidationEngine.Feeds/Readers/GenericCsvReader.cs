@@ -10,16 +10,10 @@ namespace LiquidationEngine.Feeds;
 /// <see cref="FeedRecordKind.FundingSettlement"/> of that rate (carrying the row's mark). So a funding_rate column
 /// states settlements, not the predicted rate: leave it empty on rows that are not settlements.</para>
 /// </remarks>
-public sealed class GenericCsvReader : FeedReader
+public sealed class GenericCsvReader : CsvFeedReader
 {
     /// <summary>Column positions, once the header has been read.</summary>
     private Columns _columns;
-
-    /// <summary>Set after the header line has been read (or found missing).</summary>
-    private bool _headerSeen;
-
-    /// <summary>The header was missing or lacked a needed column: the rows cannot be read.</summary>
-    private bool _unreadable;
 
     /// <summary>Reads a generic CSV from <paramref name="stream"/> (plain or gzip).</summary>
     /// <param name="stream">The CSV.</param>
@@ -40,29 +34,10 @@ public sealed class GenericCsvReader : FeedReader
     public static GenericCsvReader Open(string path, FeedReaderOptions? options = null)
         => new(System.IO.File.OpenRead(path), path, options);
 
-    private protected override void ParseLine(ReadOnlySpan<byte> line, long lineNumber)
+    private protected override string ExpectedHeader => "timestamp,symbol,mark_price[,funding_rate]";
+
+    private protected override void ParseRow(ReadOnlySpan<byte> line, ReadOnlySpan<Range> fields, long lineNumber)
     {
-        if (!_headerSeen)
-        {
-            _headerSeen = true;
-            ReadHeader(line, lineNumber);
-            return;
-        }
-
-        if (_unreadable)
-        {
-            CountSkipped();
-            return;
-        }
-
-        Span<Range> fields = stackalloc Range[32];
-        int count = FieldParsing.SplitCsv(line, fields);
-        if (count != _columns.Count)
-        {
-            Reject(FeedErrorKind.MalformedLine, lineNumber, $"expected {_columns.Count} comma-separated fields, found {(count < 0 ? "more than 32" : count)}");
-            return;
-        }
-
         string? timeError = FieldParsing.TryParseTimestamp(line[fields[_columns.Timestamp]], out long timestampUs);
         if (timeError is not null)
         {
@@ -108,28 +83,21 @@ public sealed class GenericCsvReader : FeedReader
         }
     }
 
-    private void ReadHeader(ReadOnlySpan<byte> line, long lineNumber)
+    private protected override bool ReadColumns(CsvHeader header)
     {
-        CsvHeader header = CsvHeader.Parse(line);
         if (!header.HasAll("timestamp", "symbol", "mark_price"))
         {
-            _unreadable = true;
-            Reject(
-                FeedErrorKind.MalformedLine,
-                lineNumber,
-                "missing or incomplete header: expected timestamp,symbol,mark_price[,funding_rate]; the file cannot be read");
-            return;
+            return false;
         }
 
-        CountHeaderLine();
         _columns = new Columns(
-            header.ColumnCount,
             header.IndexOf("timestamp"),
             header.IndexOf("symbol"),
             header.IndexOf("mark_price"),
             header.IndexOf("funding_rate"));
+        return true;
     }
 
     /// <summary>Where each column is; <see cref="FundingRate"/> is -1 when absent.</summary>
-    private readonly record struct Columns(int Count, int Timestamp, int Symbol, int MarkPrice, int FundingRate);
+    private readonly record struct Columns(int Timestamp, int Symbol, int MarkPrice, int FundingRate);
 }

@@ -16,7 +16,7 @@ namespace LiquidationEngine.Feeds;
 /// <c>funding_timestamp</c> with the last <c>funding_rate</c> and mark seen before (see <see cref="SettlementSequencer"/>).
 /// Numbers in scientific notation (<c>5e-7</c>) are expanded exactly before fixed-point parsing.</para>
 /// </remarks>
-public sealed class TardisDerivativeTickerReader : FeedReader
+public sealed class TardisDerivativeTickerReader : CsvFeedReader
 {
     /// <summary>The first line of a Tardis derivative_ticker file, used by format detection.</summary>
     internal const string HeaderPrefix = "exchange,symbol,timestamp,local_timestamp,funding_timestamp";
@@ -26,12 +26,6 @@ public sealed class TardisDerivativeTickerReader : FeedReader
 
     /// <summary>Column positions, once the header has been read.</summary>
     private Columns _columns;
-
-    /// <summary>Set after the header line has been read (or found missing).</summary>
-    private bool _headerSeen;
-
-    /// <summary>The header was missing or lacked a needed column: the rows cannot be read.</summary>
-    private bool _unreadable;
 
     /// <summary>Reads a derivative_ticker file from <paramref name="stream"/> (plain or gzip).</summary>
     /// <param name="stream">The CSV.</param>
@@ -53,29 +47,10 @@ public sealed class TardisDerivativeTickerReader : FeedReader
     public static TardisDerivativeTickerReader Open(string path, FeedReaderOptions? options = null)
         => new(System.IO.File.OpenRead(path), path, options);
 
-    private protected override void ParseLine(ReadOnlySpan<byte> line, long lineNumber)
+    private protected override string ExpectedHeader => HeaderPrefix + ",funding_rate,...,mark_price";
+
+    private protected override void ParseRow(ReadOnlySpan<byte> line, ReadOnlySpan<Range> fields, long lineNumber)
     {
-        if (!_headerSeen)
-        {
-            _headerSeen = true;
-            ReadHeader(line, lineNumber);
-            return;
-        }
-
-        if (_unreadable)
-        {
-            CountSkipped();
-            return;
-        }
-
-        Span<Range> fields = stackalloc Range[32];
-        int count = FieldParsing.SplitCsv(line, fields);
-        if (count != _columns.Count)
-        {
-            Reject(FeedErrorKind.MalformedLine, lineNumber, $"expected {_columns.Count} comma-separated fields, found {(count < 0 ? "more than 32" : count)}");
-            return;
-        }
-
         ReadOnlySpan<byte> symbolText = line[fields[_columns.Symbol]];
         ReadOnlySpan<byte> timestampText = line[fields[_columns.Timestamp]];
         if (timestampText.IsEmpty)
@@ -152,31 +127,24 @@ public sealed class TardisDerivativeTickerReader : FeedReader
         }
     }
 
-    private void ReadHeader(ReadOnlySpan<byte> line, long lineNumber)
+    private protected override bool ReadColumns(CsvHeader header)
     {
-        CsvHeader header = CsvHeader.Parse(line);
         if (!header.HasAll("symbol", "timestamp", "local_timestamp", "funding_timestamp", "funding_rate", "mark_price"))
         {
-            _unreadable = true;
-            Reject(
-                FeedErrorKind.MalformedLine,
-                lineNumber,
-                "missing or incomplete header: expected " + HeaderPrefix + ",funding_rate,...,mark_price; the file cannot be read");
-            return;
+            return false;
         }
 
-        CountHeaderLine();
         _columns = new Columns(
-            header.ColumnCount,
             header.IndexOf("symbol"),
             header.IndexOf("timestamp"),
             header.IndexOf("local_timestamp"),
             header.IndexOf("funding_timestamp"),
             header.IndexOf("funding_rate"),
             header.IndexOf("mark_price"));
+        return true;
     }
 
     /// <summary>Where each needed column is.</summary>
     private readonly record struct Columns(
-        int Count, int Symbol, int Timestamp, int LocalTimestamp, int FundingTimestamp, int FundingRate, int MarkPrice);
+        int Symbol, int Timestamp, int LocalTimestamp, int FundingTimestamp, int FundingRate, int MarkPrice);
 }
