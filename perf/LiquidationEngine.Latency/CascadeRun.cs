@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using LiquidationEngine.Diagnostics;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
 using LiquidationEngine.Perf;
 using LiquidationEngine.Pipeline;
+using LiquidationEngine.Replay;
 
 namespace LiquidationEngine.Latency;
 

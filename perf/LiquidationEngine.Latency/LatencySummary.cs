@@ -1,4 +1,4 @@
-using LiquidationEngine.Diagnostics;
+using LiquidationEngine.Replay;
 
 namespace LiquidationEngine.Latency;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using LiquidationEngine.Diagnostics;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Pipeline;
+using LiquidationEngine.Replay;
 
 namespace LiquidationEngine.Latency;
 

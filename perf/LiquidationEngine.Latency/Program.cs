@@ -3,6 +3,7 @@ using System.Text.Json;
 using LiquidationEngine.Instruments;
 using LiquidationEngine.Perf;
 using LiquidationEngine.Pipeline;
+using LiquidationEngine.State;
 
 namespace LiquidationEngine.Latency;
 

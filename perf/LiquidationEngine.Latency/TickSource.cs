@@ -1,5 +1,5 @@
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Perf;
-using LiquidationEngine.Pipeline;
 using LiquidationEngine.Risk;
 using LiquidationEngine.State;
 

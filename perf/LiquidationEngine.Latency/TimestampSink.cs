@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LiquidationEngine.Pipeline;
+using LiquidationEngine.Contracts;
 
 namespace LiquidationEngine.Latency;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
-using LiquidationEngine.Ledger;
 using LiquidationEngine.Pipeline;
 using LiquidationEngine.Risk;
 using LiquidationEngine.State;

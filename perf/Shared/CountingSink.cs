@@ -1,4 +1,4 @@
-using LiquidationEngine.Pipeline;
+using LiquidationEngine.Contracts;
 
 namespace LiquidationEngine.Perf;
 

@@ -1,11 +1,10 @@
 using System.Globalization;
-using LiquidationEngine.Instruments;
-using LiquidationEngine.Ledger;
-using LiquidationEngine.Numerics;
-using LiquidationEngine.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using LiquidationEngine.Contracts;
+using LiquidationEngine.Instruments;
+using LiquidationEngine.Numerics;
 
 namespace LiquidationEngine.Host.Daemon;
 
@@ -65,7 +64,7 @@ public static class AdminEndpoints
         return Results.Json(new
         {
             account = query.Account,
-            balances = reply.Where(e => e.Kind == EventKind.AccountBalance).Select(e => new { asset = catalog.Assets[e.Asset], balance = Money(e.Margin) }),
+            balances = reply.Where(e => e.Kind == EventKind.AccountBalance).Select(e => new { asset = catalog.Assets[e.Asset], balance = Money(e.Balance) }),
             positions = reply.Where(e => e.Kind == EventKind.PositionState).Select(e => Position(e, catalog)),
         });
     }

@@ -1,13 +1,13 @@
 using System.Net;
-using LiquidationEngine.Gateway;
-using LiquidationEngine.Instruments;
-using LiquidationEngine.Journal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using LiquidationEngine.Gateway;
+using LiquidationEngine.Instruments;
+using LiquidationEngine.Persistence;
 
 namespace LiquidationEngine.Host.Daemon;
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using LiquidationEngine.Persistence;
+using LiquidationEngine.Protocol;
 
 namespace LiquidationEngine.Host.Daemon;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using LiquidationEngine.Gateway;
-using LiquidationEngine.Ledger;
-using LiquidationEngine.Pipeline;
+using LiquidationEngine.Contracts;
+using LiquidationEngine.Protocol;
 
 namespace LiquidationEngine.Host.Daemon;
 

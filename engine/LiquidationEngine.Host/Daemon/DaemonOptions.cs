@@ -1,8 +1,9 @@
 using System.Net;
-using LiquidationEngine.Gateway;
-using LiquidationEngine.Journal;
-using LiquidationEngine.Ring;
 using Microsoft.Extensions.Options;
+using LiquidationEngine.Gateway;
+using LiquidationEngine.Persistence;
+using LiquidationEngine.Protocol;
+using LiquidationEngine.Ring;
 
 namespace LiquidationEngine.Host.Daemon;
 

@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Text.Json;
-using LiquidationEngine.Gateway;
-using LiquidationEngine.Instruments;
-using LiquidationEngine.Journal;
-using LiquidationEngine.Pipeline;
-using LiquidationEngine.State;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using LiquidationEngine.Contracts;
+using LiquidationEngine.Gateway;
+using LiquidationEngine.Instruments;
+using LiquidationEngine.Persistence;
+using LiquidationEngine.Pipeline;
+using LiquidationEngine.Protocol;
+using LiquidationEngine.State;
 
 namespace LiquidationEngine.Host.Daemon;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using LiquidationEngine.Pipeline;
+using LiquidationEngine.Contracts;
 
 namespace LiquidationEngine.Host.Daemon;
 

@@ -1,12 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using Spectre.Console;
 using LiquidationEngine.Feeds;
 using LiquidationEngine.Instruments;
-using LiquidationEngine.Journal;
 using LiquidationEngine.Numerics;
+using LiquidationEngine.Persistence;
+using LiquidationEngine.Pipeline;
 using LiquidationEngine.Replay;
-using Spectre.Console;
 
 namespace LiquidationEngine.Host.Replay;
 
@@ -185,7 +186,7 @@ public static class ReplayCommand
                     WaitStrategy = options.WaitStrategy,
                     Strict = options.Strict,
                     Log = log,
-                    JournalDirectory = options.JournalOutPath,
+                    Journal = options.JournalOutPath is { } journalOut ? engine => RecordingJournal(journalOut, engine, catalog) : null,
                 };
                 result = interactive
                     ? RunWithProgressBar(catalog, settings, book, input, cancellationToken)
@@ -474,6 +475,15 @@ public static class ReplayCommand
         int dot = name.IndexOf('.', StringComparison.Ordinal);
         return dot > 0 ? name[..dot] : name;
     }
+
+    /// <summary>A daemon journal (no fsync) in <paramref name="directory"/> that records a replay's inputs, so
+    /// <c>replay --journal</c> replays them.</summary>
+    private static JournalWriter RecordingJournal(string directory, EngineOptions engine, InstrumentCatalog catalog)
+        => new(
+            directory,
+            new JournalOptions { FsyncPolicy = FsyncPolicy.None },
+            new JournalSegmentHeader(0, engine.PositionCapacity, engine.AccountCapacity, engine.OpenOrderCapacity, catalog.Count, catalog.Assets.Count),
+            nextSequence: 0);
 }
 
 /// <summary>Bad options or configuration: reported in one line, exit code 1.</summary>

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 
+using LiquidationEngine.Contracts;
+
 namespace LiquidationEngine.Feeds;
 
 /// <summary>Layout of the engine's binary tick format ("LQTK", version 1); docs/FEEDS.md describes it byte by byte.</summary>

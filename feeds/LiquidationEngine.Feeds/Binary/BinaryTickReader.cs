@@ -3,6 +3,8 @@ using System.Buffers.Binary;
 using System.Text.Unicode;
 using LiquidationEngine.Numerics;
 
+using LiquidationEngine.Contracts;
+
 namespace LiquidationEngine.Feeds;
 
 /// <summary>Reads the engine's binary tick format (see <see cref="BinaryTickFormat"/>), plain or gzip.</summary>

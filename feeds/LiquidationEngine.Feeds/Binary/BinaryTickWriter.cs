@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 
+using LiquidationEngine.Contracts;
+
 namespace LiquidationEngine.Feeds;
 
 /// <summary>Writes <see cref="FeedRecord"/>s in the engine's binary tick format (see <see cref="BinaryTickFormat"/>).</summary>

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Perf;
-using LiquidationEngine.Pipeline;
 
 namespace LiquidationEngine.Benchmarks.Engine;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using LiquidationEngine.Ledger;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Perf;
 using LiquidationEngine.Pipeline;
 

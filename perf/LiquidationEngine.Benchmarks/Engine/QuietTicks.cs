@@ -1,5 +1,5 @@
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
-using LiquidationEngine.Pipeline;
 
 namespace LiquidationEngine.Benchmarks.Engine;
 

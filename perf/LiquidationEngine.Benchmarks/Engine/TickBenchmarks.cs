@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
-using LiquidationEngine.Ledger;
 using LiquidationEngine.Perf;
 using LiquidationEngine.Pipeline;
 using LiquidationEngine.Risk;

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using LiquidationEngine.Benchmarks.Engine;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
-using LiquidationEngine.Ledger;
 using LiquidationEngine.Numerics;
 using LiquidationEngine.Perf;
 using LiquidationEngine.Pipeline;

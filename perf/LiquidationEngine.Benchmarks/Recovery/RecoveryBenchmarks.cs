@@ -1,10 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using LiquidationEngine.Benchmarks.Engine;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
-using LiquidationEngine.Journal;
-using LiquidationEngine.Ledger;
 using LiquidationEngine.Numerics;
 using LiquidationEngine.Perf;
+using LiquidationEngine.Persistence;
 using LiquidationEngine.Pipeline;
 using LiquidationEngine.State;
 

@@ -1,5 +1,5 @@
-using LiquidationEngine.Diagnostics;
 using Xunit;
+using LiquidationEngine.Replay;
 
 namespace LiquidationEngine.Tests.Diagnostics;
 

@@ -1,6 +1,5 @@
-using LiquidationEngine.Diagnostics;
-using LiquidationEngine.Replay;
 using Xunit;
+using LiquidationEngine.Replay;
 
 namespace LiquidationEngine.Tests.Diagnostics;
 

@@ -3,6 +3,8 @@ using LiquidationEngine.Numerics;
 using Xunit;
 using static LiquidationEngine.Tests.Feeds.FeedTestKit;
 
+using LiquidationEngine.Contracts;
+
 namespace LiquidationEngine.Tests.Feeds;
 
 public class BinaryTickFormatTests

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 
+using LiquidationEngine.Contracts;
+
 namespace LiquidationEngine.Tests.Feeds;
 
 /// <summary>Builds binary tick files byte by byte from the layout in docs/FEEDS.md, independently of the writer, with a

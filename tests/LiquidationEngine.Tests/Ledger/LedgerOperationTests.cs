@@ -1,8 +1,7 @@
-using LiquidationEngine.Ledger;
-using LiquidationEngine.Pipeline;
-using LiquidationEngine.Tests.Support;
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
+using LiquidationEngine.Contracts;
+using LiquidationEngine.Tests.Support;
 
 namespace LiquidationEngine.Tests.Ledger;
 
@@ -306,5 +305,38 @@ public class LedgerOperationTests
         Rejected(e, RejectReason.PositionLiquidating, () => e.AddMargin(1, Btc, "100"));
         Rejected(e, RejectReason.PositionLiquidating, () => e.Fill(1, Btc, -1, "1", "17000"));
         Rejected(e, RejectReason.PositionLiquidating, () => e.SetLeverage(1, Btc, 20));
+    }
+
+    // a closing fill whose notional is at/above the last bracket cap is rejected (ValidateFill runs the open-only
+    // notional limit on reduces too). The venue has already executed the close; the engine refuses the report.
+    [Fact]
+    public void A_full_close_is_accepted_even_when_price_moved_the_notional_above_the_last_cap()
+    {
+        var e = new Engine();
+        e.Deposit(1, "2000000");
+        Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, "450", "40000", leverage: 10)); // 18M, bracket 10M-20M
+        e.Tick(Btc, "45000");                                                           // 20.25M, in profit
+        long mainBefore = e.Main(1);
+        RejectReason r = e.Fill(1, Btc, -1, "450", "45000");
+        Assert.Equal(RejectReason.None, r);
+        Assert.True(e.Main(1) > mainBefore);
+    }
+
+    // a rejected deposit (Overflow of the cumulative Deposits counter) has already created the account.
+    [Fact]
+    public void A_rejected_deposit_changes_no_state()
+    {
+        var e = new Engine();
+        Assert.Equal(RejectReason.None, e.Deposit(1, "92000000000"));
+        ulong before = e.Hash();
+        Assert.Equal(RejectReason.Overflow, e.Deposit(1, "1000000000")); // one balance cannot pass 2^63 raw
+        Assert.Equal(before, e.Hash());
+        Assert.Equal(RejectReason.InvalidAmount, e.Deposit(2, "0"));
+        Assert.Equal(-1, e.State.Accounts.Find(2));
+        Assert.Equal(before, e.Hash());
+
+        // Lifetime totals are 128-bit: a venue's deposits across accounts may pass 92 bn.
+        Assert.Equal(RejectReason.None, e.Deposit(2, "1000000000"));
+        Assert.Equal((Int128)Usd("92000000000") + Usd("1000000000"), e.State.Books.Deposits[Usdt]);
     }
 }

@@ -1,11 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
-using LiquidationEngine.Ledger;
-using LiquidationEngine.Pipeline;
-using LiquidationEngine.State;
-using LiquidationEngine.Tests.Support;
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
+using LiquidationEngine.Contracts;
+using LiquidationEngine.State;
+using LiquidationEngine.Tests.Support;
 
 namespace LiquidationEngine.Tests.Ledger;
 

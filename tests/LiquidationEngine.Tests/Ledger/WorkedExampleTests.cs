@@ -1,10 +1,10 @@
 using Xunit;
+using static LiquidationEngine.Tests.Support.TestInstruments;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
 using LiquidationEngine.Numerics;
-using LiquidationEngine.Pipeline;
 using LiquidationEngine.Risk;
 using LiquidationEngine.Tests.Support;
-using static LiquidationEngine.Tests.Support.TestInstruments;
 
 namespace LiquidationEngine.Tests.Ledger;
 
@@ -168,6 +168,6 @@ public class WorkedExampleTests
 
     private static class Ledger_
     {
-        public const LiquidationEngine.Ledger.RejectReason None = LiquidationEngine.Ledger.RejectReason.None;
+        public const LiquidationEngine.Contracts.RejectReason None = LiquidationEngine.Contracts.RejectReason.None;
     }
 }

@@ -1,9 +1,8 @@
-using LiquidationEngine.Ledger;
-using LiquidationEngine.Pipeline;
-using LiquidationEngine.State;
-using LiquidationEngine.Tests.Support;
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
+using LiquidationEngine.Contracts;
+using LiquidationEngine.State;
+using LiquidationEngine.Tests.Support;
 
 namespace LiquidationEngine.Tests.Liquidation;
 
@@ -11,6 +10,8 @@ namespace LiquidationEngine.Tests.Liquidation;
 public class LiquidationFlowTests
 {
     private const int Btc = 0;
+    private const int Toy = 1;
+    private const int BtcEntry = 2;
 
     [Fact]
     public void A_breach_emits_one_order_closing_the_position_at_its_bankruptcy_price()
@@ -80,7 +81,7 @@ public class LiquidationFlowTests
         e.LiquidationFill(o.OrderId, "1", "1800");
         EngineEvent s = e.Log.OfKind(EventKind.LiquidationSettled).Single();
         Assert.Equal((7L, 3, (short)Usdc, o.PositionId), (s.Account, s.Instrument, s.Asset, s.PositionId));
-        Assert.Equal(e.Fund(Usdc), s.Margin); // fund balance after
+        Assert.Equal(e.Fund(Usdc), s.FundBalance);
     }
 
     [Fact]
@@ -95,8 +96,8 @@ public class LiquidationFlowTests
         EngineEvent o = Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
         e.LiquidationFill(o.OrderId, "1", "18100");
         EngineEvent s = e.Log.OfKind(EventKind.LiquidationSettled).Single();
-        Assert.Equal(Usd("54.3"), s.MaintenanceMargin);
-        Assert.Equal(Usd("100"), s.LiquidationPrice);
+        Assert.Equal(Usd("54.3"), s.LiquidationFee);
+        Assert.Equal(Usd("100"), s.FundDelta);
         Assert.Equal(Usd("100"), e.Fund());
     }
 
@@ -218,5 +219,38 @@ public class LiquidationFlowTests
 
         e.Tick(Btc, "14500");
         Assert.Equal(Px("14500"), e.State.Funding.Mark[Btc]);
+    }
+
+    [Fact]
+    public void A_mark_far_beyond_64_bit_figures_still_liquidates_and_leaves_the_index_whole()
+    {
+        // Two shorts of 1,000,000 TOY at 10: at a mis-scaled mark of 100,000 their uPnL (−10^11) does not fit a
+        // 64-bit raw money figure. The exact 128-bit check still finds them in breach and orders both.
+        var e = new Engine();
+        e.Deposit(1, "2000000");
+        e.Deposit(2, "2000000");
+        Assert.Equal(RejectReason.None, e.Fill(1, Toy, -1, "1000000", "10", leverage: 10));
+        Assert.Equal(RejectReason.None, e.Fill(2, Toy, -1, "1000000", "10", leverage: 10));
+        Assert.Equal(RejectReason.None, e.Tick(Toy, "100000"));
+        Assert.Equal(2, e.Log.OfKind(EventKind.LiquidationOrder).Count());
+        Assert.Equal(0, e.State.Index.CountOf(3)); // both left the short tree as Liquidating, none lost in between
+        Exception? ex = Record.Exception(() => e.AddMargin(1, Toy, "1"));
+        Assert.Null(ex);
+    }
+
+    // entry-basis instruments pick the partial-liquidation bracket by MARK notional, while their MM uses the ENTRY
+    // notional. A position above the first entry bracket whose mark notional fell below the first cap is closed
+    // entirely although reducing it into the first bracket clears the breach.
+    [Fact]
+    public void Entry_basis_partial_liquidation_uses_the_entry_bracket()
+    {
+        var e = new Engine();
+        e.Deposit(1, "300000");
+        Assert.Equal(RejectReason.None, e.Fill(1, BtcEntry, +1, "110", "20000", leverage: 10)); // 2.2M entry: bracket 2
+        // MM(entry) = 2.2M*2.5% - 40,000 = 15,000; LP = 20,000 - (220,000 - 15,000)/110 = 18,136.36
+        e.Tick(BtcEntry, "18100"); // 110*18,100 = 1.991M < 2M by mark
+        EngineEvent o = Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
+        // Closing 10.001 at the mark leaves 99.999 (entry notional 1,999,980, MM 9,999.90) with equity ~10,456.95.
+        Assert.Equal(OrderKind.Partial, o.OrderKind);
     }
 }

@@ -1,11 +1,11 @@
 using System.Numerics;
-using LiquidationEngine.Instruments;
-using LiquidationEngine.Numerics;
-using LiquidationEngine.Pipeline;
-using LiquidationEngine.State;
-using LiquidationEngine.Tests.Support;
 using Xunit;
 using static LiquidationEngine.Tests.Support.RandomRiskTables;
+using LiquidationEngine.Contracts;
+using LiquidationEngine.Instruments;
+using LiquidationEngine.Numerics;
+using LiquidationEngine.State;
+using LiquidationEngine.Tests.Support;
 
 namespace LiquidationEngine.Tests.Liquidation;
 

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
-using LiquidationEngine.Instruments;
-using LiquidationEngine.Pipeline;
-using LiquidationEngine.Tests.Support;
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
+using LiquidationEngine.Contracts;
+using LiquidationEngine.Instruments;
+using LiquidationEngine.Pipeline;
+using LiquidationEngine.State;
+using LiquidationEngine.Tests.Support;
 
 namespace LiquidationEngine.Tests.Pipeline;
 
@@ -100,7 +102,7 @@ public class EnginePipelineTests
         List<EngineEvent> orders = events.Where(e => e.Kind == EventKind.LiquidationOrder).ToList();
         Assert.NotEmpty(orders);
         Assert.Equal(Enumerable.Range(1, orders.Count).Select(i => (long)i), orders.Select(o => o.OrderId));
-        List<long> seqs = events.Where(e => EngineCore.IsBroadcast(e.Kind)).Select(e => e.EventSequence).ToList();
+        List<long> seqs = events.Where(e => e.Kind.IsBroadcast()).Select(e => e.EventSequence).ToList();
         Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long)i), seqs);
         Assert.All(orders, o => Assert.True(o.TriggerMark > 0 && o.InputSequence >= 0 && o.Quantity > 0));
     }

@@ -1,7 +1,7 @@
-using LiquidationEngine.Numerics;
-using LiquidationEngine.Pipeline;
-using LiquidationEngine.Replay;
 using Xunit;
+using LiquidationEngine.Contracts;
+using LiquidationEngine.Numerics;
+using LiquidationEngine.Replay;
 
 namespace LiquidationEngine.Tests.Replay;
 

@@ -1,12 +1,12 @@
 using System.Numerics;
+using Xunit;
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
-using LiquidationEngine.Ledger;
 using LiquidationEngine.Pipeline;
 using LiquidationEngine.Replay;
 using LiquidationEngine.Risk;
 using LiquidationEngine.State;
 using LiquidationEngine.Tests.Support;
-using Xunit;
 
 namespace LiquidationEngine.Tests.Replay;
 

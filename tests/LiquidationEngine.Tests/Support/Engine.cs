@@ -1,5 +1,5 @@
+using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
-using LiquidationEngine.Ledger;
 using LiquidationEngine.Pipeline;
 using LiquidationEngine.State;
 

@@ -1,0 +1,12 @@
+namespace LiquidationEngine.Contracts;
+
+/// <summary>Persists every input that enters the ring. Runs on its own thread as a consumer of the input ring,
+/// in parallel with the writer; output events are released only once the input that caused them is journaled.</summary>
+public interface IInputJournal
+{
+    /// <summary>Appends one input. <paramref name="sequence"/> is its ring sequence.</summary>
+    void Append(in EngineCommand command, long sequence);
+
+    /// <summary>End of a batch: flush (and fsync, per policy) everything appended so far.</summary>
+    void Flush();
+}
