@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using LiquidationEngine.Contracts;
 
@@ -7,15 +8,19 @@ namespace LiquidationEngine.Persistence;
 public sealed class JournalOptions
 {
     /// <summary>When to fsync; see <see cref="Persistence.FsyncPolicy"/>.</summary>
+    [EnumDataType(typeof(FsyncPolicy), ErrorMessage = "must be None, EveryBatch or Interval")]
     public FsyncPolicy FsyncPolicy { get; set; } = FsyncPolicy.EveryBatch;
 
     /// <summary>Minimum milliseconds between fsyncs under <see cref="FsyncPolicy.Interval"/>.</summary>
+    [Range(1, 60_000)]
     public int FsyncIntervalMs { get; set; } = 10;
 
     /// <summary>A segment is closed and a new one started once it reaches this size.</summary>
+    [Range(typeof(long), "65536", "1099511627776")]
     public long SegmentBytes { get; set; } = 64L << 20;
 
     /// <summary>Bytes buffered in memory between flushes before a write is forced mid-batch.</summary>
+    [Range(4096, 1 << 28)]
     public int BufferBytes { get; set; } = 256 << 10;
 }
 

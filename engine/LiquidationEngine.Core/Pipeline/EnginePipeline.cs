@@ -44,6 +44,10 @@ public sealed class EnginePipeline : IDisposable
         _context = new WriterContext(new OutputRingSink(_output), _sinks);
         Core = new EngineCore(state, _context.Sink);
         _context.Core = Core;
+        _context.StageStopped = OnStageStopped;
+        StateGauges = new EngineStateGauges(state.Books.InsuranceFund.Length);
+        StateGauges.Publish(state);
+        _context.Gauges = StateGauges;
         // Ring sequences restart at 0 in every process; engine sequences continue where recovery left off,
         // so journal and event sequences stay contiguous across restarts.
         _base = state.LastSequence + 1;
@@ -81,6 +85,14 @@ public sealed class EnginePipeline : IDisposable
     /// <summary>Inputs published but not yet applied.</summary>
     public long RingLag => Math.Max(0, PublishedSequence - WriterSequence);
 
+    /// <summary>Figures of the writer's state for other threads (metrics), copied out by the writer after each batch.</summary>
+    public EngineStateGauges StateGauges { get; }
+
+    /// <summary>Raised once by a stage that faulted, on that stage's thread right after it stopped: the stage
+    /// (<c>writer</c>, <c>journal</c> or <c>output</c>) and its exception. The pipeline has already stopped taking
+    /// input. Set before <see cref="Start"/>; the handler must not block (a daemon logs and begins to exit).</summary>
+    public Action<string, Exception>? StageFaulted { get; set; }
+
     /// <summary>Bytes the writer thread has allocated since it started (0 on a healthy hot path).</summary>
     public long WriterAllocatedBytes => Volatile.Read(ref _context.WriterAllocatedBytes);
 
@@ -111,7 +123,7 @@ public sealed class EnginePipeline : IDisposable
         if (Journal is { } journal)
         {
             _context.JournalFlushed = new Sequence();
-            _journalStage = new BatchEventProcessor<EngineCommand, JournalHandler>(_input, _input.NewBarrier(), new JournalHandler(journal, _base, _context.JournalFlushed));
+            _journalStage = new BatchEventProcessor<EngineCommand, JournalHandler>(_input, _input.NewBarrier(), new JournalHandler(journal, _base, _context.JournalFlushed, OnStageStopped));
             _context.JournalStage = _journalStage;
             _input.AddGatingSequences(_writer.Sequence, _journalStage.Sequence);
             _journalStage.Start("liq-journal");
@@ -197,6 +209,25 @@ public sealed class EnginePipeline : IDisposable
     /// <inheritdoc/>
     public void Dispose() => Stop(TimeSpan.FromSeconds(10));
 
+    /// <summary>Runs on a stage's thread when it stops; a faulted stage stops intake and raises <see cref="StageFaulted"/>.</summary>
+    private void OnStageStopped(string stage)
+    {
+        Exception? fault = stage switch
+        {
+            "writer" => _writer.Fault,
+            "output" => _dispatcher.Fault,
+            _ => _journalStage?.Fault,
+        };
+        if (fault is null)
+        {
+            return;
+        }
+
+        // Nothing more may enter a ring that can no longer be applied, journaled or delivered.
+        _accepting = false;
+        StageFaulted?.Invoke(stage, fault);
+    }
+
     /// <summary>State shared by the stage handlers (the handlers themselves are structs).</summary>
     private sealed class WriterContext(OutputRingSink sink, List<IEngineEventSink> sinks)
     {
@@ -206,6 +237,8 @@ public sealed class EnginePipeline : IDisposable
         public long Base;
         public long WriterAllocatedBytes;
         public long AllocatedAtStart;
+        public EngineStateGauges Gauges = null!;
+        public Action<string> StageStopped = null!;
 
         /// <summary>Last ring sequence the journal has flushed (not merely appended); outputs gate on it.</summary>
         public Sequence? JournalFlushed;
@@ -229,15 +262,20 @@ public sealed class EnginePipeline : IDisposable
             context.Core.Apply(ref data, sequence + context.Base);
             if (endOfBatch)
             {
+                context.Gauges.Publish(context.Core.State);
                 Volatile.Write(ref context.WriterAllocatedBytes, GC.GetAllocatedBytesForCurrentThread() - context.AllocatedAtStart);
             }
         }
 
         public readonly void OnStart() => context.AllocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
+
+        public readonly void OnShutdown() => context.StageStopped("writer");
     }
 
-    internal readonly struct JournalHandler(IInputJournal journal, long sequenceBase, Sequence flushed) : IEventHandler<EngineCommand>
+    internal readonly struct JournalHandler(IInputJournal journal, long sequenceBase, Sequence flushed, Action<string> stopped) : IEventHandler<EngineCommand>
     {
+        public void OnShutdown() => stopped("journal");
+
         public void OnEvent(ref EngineCommand data, long sequence, bool endOfBatch)
         {
             journal.Append(data, sequence + sequenceBase);
@@ -253,6 +291,8 @@ public sealed class EnginePipeline : IDisposable
 
     private readonly struct OutputHandler(WriterContext context) : IEventHandler<EngineEvent>
     {
+        public void OnShutdown() => context.StageStopped("output");
+
         public void OnEvent(ref EngineEvent data, long sequence, bool endOfBatch)
         {
             // An event leaves only once the input that caused it is journaled. If the journal has failed, events

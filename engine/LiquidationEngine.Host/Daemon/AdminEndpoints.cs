@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using LiquidationEngine.Contracts;
@@ -8,28 +11,52 @@ using LiquidationEngine.Numerics;
 
 namespace LiquidationEngine.Host.Daemon;
 
-/// <summary>The loopback admin API: /health, /metrics, /positions/{id}, /accounts/{id} (docs/OPERATIONS.md).</summary>
+/// <summary>The admin API (docs/OPERATIONS.md): <c>/health</c>, <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c>,
+/// <c>/positions/{id}</c>, <c>/accounts/{id}</c>. Each answers GET and HEAD; any other method gets 405.</summary>
 public static class AdminEndpoints
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(5);
+    private static readonly string[] ReadMethods = [HttpMethods.Get, HttpMethods.Head];
 
     /// <summary>Maps the routes.</summary>
-    public static void Map(IEndpointRouteBuilder app, DaemonService daemon)
+    public static void Map(IEndpointRouteBuilder app, DaemonService daemon, AdminSettings settings)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(daemon);
-        app.MapGet("/health", () =>
+        ArgumentNullException.ThrowIfNull(settings);
+        MapHealth(app, "/health", DaemonHealth.ReadyTag, daemon);
+        MapHealth(app, "/health/ready", DaemonHealth.ReadyTag, daemon);
+        MapHealth(app, "/health/live", DaemonHealth.LiveTag, daemon);
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(ReadMethods));
+
+        byte[] secret = Encoding.UTF8.GetBytes(settings.SharedSecret ?? string.Empty);
+        app.MapMethods("/positions/{id:long}", ReadMethods, async (long id, HttpContext http, CancellationToken ct) =>
+            Authorized(http, secret) ?? await QueryAsync(daemon, new EngineCommand { Kind = CommandKind.QueryPosition, Aux = id }, ct).ConfigureAwait(false));
+        app.MapMethods("/accounts/{id:long}", ReadMethods, async (long id, HttpContext http, CancellationToken ct) =>
+            Authorized(http, secret) ?? await QueryAsync(daemon, new EngineCommand { Kind = CommandKind.QueryAccount, Account = id }, ct).ConfigureAwait(false));
+    }
+
+    private static void MapHealth(IEndpointRouteBuilder app, string path, string tag, DaemonService daemon)
+        => app.MapHealthChecks(path, new HealthCheckOptions
         {
-            (bool healthy, string status, long lag, double? age) = daemon.Health();
-            return Results.Json(
-                new { status, ringLag = lag, lastTickAgeSeconds = age, recoveredSequence = daemon.Recovery?.LastSequence },
-                statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
-        app.MapGet("/metrics", () => Results.Text(daemon.Exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-        app.MapGet("/positions/{id:long}", async (long id, CancellationToken ct) =>
-            await QueryAsync(daemon, new EngineCommand { Kind = CommandKind.QueryPosition, Aux = id }, ct).ConfigureAwait(false));
-        app.MapGet("/accounts/{id:long}", async (long id, CancellationToken ct) =>
-            await QueryAsync(daemon, new EngineCommand { Kind = CommandKind.QueryAccount, Account = id }, ct).ConfigureAwait(false));
+            Predicate = check => check.Tags.Contains(tag),
+            ResponseWriter = (context, report) => DaemonHealth.WriteAsync(context, report, daemon),
+            AllowCachingResponses = false,
+        }).WithMetadata(new HttpMethodMetadata(ReadMethods));
+
+    /// <summary>Null when no secret is configured or the request carries it as a bearer token; else 401.</summary>
+    private static IResult? Authorized(HttpContext http, byte[] secret)
+    {
+        if (secret.Length == 0)
+        {
+            return null;
+        }
+
+        string header = http.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        bool ok = header.StartsWith(scheme, StringComparison.Ordinal)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[scheme.Length..]), secret);
+        return ok ? null : Results.Json(new { error = "unauthorized" }, statusCode: StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<IResult> QueryAsync(DaemonService daemon, EngineCommand query, CancellationToken ct)

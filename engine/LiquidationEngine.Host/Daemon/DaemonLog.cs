@@ -42,4 +42,25 @@ internal static partial class DaemonLog
 
     [LoggerMessage(12, LogLevel.Critical, "Engine stage faulted")]
     public static partial void Faulted(ILogger logger, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Critical, "The {Stage} stage faulted: intake stopped; exiting with code {ExitCode} within {TimeoutSeconds} s so the daemon is restarted and recovers from the journal")]
+    public static partial void StageFaulted(ILogger logger, string stage, int exitCode, int timeoutSeconds, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Critical, "The daemon did not stop within {TimeoutSeconds} s after a fault; exiting with code {ExitCode} now")]
+    public static partial void FaultExitForced(ILogger logger, int timeoutSeconds, int exitCode);
+
+    [LoggerMessage(15, LogLevel.Warning, "Auto-deleveraging fired: {Orders} ADL orders since the last report (latest: order {OrderId} on {Symbol}, caused by liquidation order {CauseOrderId})")]
+    public static partial void AdlFired(ILogger logger, long orders, string symbol, long orderId, long causeOrderId);
+
+    [LoggerMessage(16, LogLevel.Warning, "The {Asset} insurance fund is below zero: {Balance}")]
+    public static partial void FundBelowZero(ILogger logger, string asset, string balance);
+
+    [LoggerMessage(17, LogLevel.Information, "The {Asset} insurance fund is back at or above zero: {Balance}")]
+    public static partial void FundRecovered(ILogger logger, string asset, string balance);
+
+    [LoggerMessage(18, LogLevel.Warning, "{Endpoint} listens on {Address}, off loopback, without a shared secret: anyone who reaches it can use it; set {SecretKey} or bind to 127.0.0.1")]
+    public static partial void ExposedWithoutSecret(ILogger logger, string endpoint, string address, string secretKey);
+
+    [LoggerMessage(19, LogLevel.Warning, "Stopped without a clean drain (drained {Drained}, final snapshot {Snapshot}): exit code {ExitCode}; the restart replays the journal")]
+    public static partial void StopIncomplete(ILogger logger, bool drained, bool snapshot, int exitCode);
 }

@@ -19,6 +19,8 @@ namespace LiquidationEngine.Host.Daemon;
 /// The daemon's lifecycle. <see cref="StartingAsync"/> recovers (snapshot + journal tail) and starts the pipeline;
 /// <see cref="StartAsync"/> opens the gateway; <see cref="StartedAsync"/> reports ready. Stopping: stop intake, take a
 /// final snapshot through the ring, drain it, flush the journal, close the clients — all within the shutdown timeout.
+/// A stage that faults (<see cref="OnStageFaulted"/>) is logged at Critical at once, stops intake and makes the process
+/// exit with <see cref="DaemonExitCodes.StageFaulted"/> within the shutdown timeout.
 /// </summary>
 public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, IDisposable
 {
@@ -30,18 +32,30 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
     private readonly AdminSettings _admin;
     private readonly ILogger<DaemonService> _log;
     private readonly IServer _server;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly CancellationTokenSource _stopping = new();
     private EnginePipeline? _pipeline;
     private JournalWriter? _journal;
     private SnapshotManager? _snapshots;
     private GatewayServer? _gateway;
     private Task _snapshotLoop = Task.CompletedTask;
+    private RiskWarnings? _riskWarnings;
     private volatile bool _ready;
+
+    /// <summary>The engine sequence recovery ended at, kept as a value (the recovered state is the writer's from then on).</summary>
+    private long? _recoveredSequence;
+
+    /// <summary>The first stage that faulted, or null.</summary>
+    private string? _faultedStage;
+
+    /// <summary>One of <see cref="DaemonExitCodes"/>: what the process returns once the host has stopped.</summary>
+    private volatile int _exitCode = DaemonExitCodes.Clean;
 
     /// <summary>Created by DI with validated options.</summary>
     public DaemonService(
         IOptions<DaemonSettings> daemon, IOptions<EngineSettings> engine, IOptions<JournalOptions> journal, IOptions<SnapshotSettings> snapshots,
-        IOptions<GatewayOptions> gateway, IOptions<AdminSettings> admin, ILogger<DaemonService> log, IServer server)
+        IOptions<GatewayOptions> gateway, IOptions<AdminSettings> admin, ILogger<DaemonService> log, IServer server,
+        IHostApplicationLifetime lifetime, DaemonMetrics metrics)
     {
         _daemon = daemon.Value;
         _engine = engine.Value;
@@ -51,16 +65,13 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
         _admin = admin.Value;
         _log = log;
         _server = server;
-        Metrics = new DaemonMetrics(() => _pipeline?.RingLag ?? 0, () => _gateway?.ConnectionCount ?? 0);
-        Exporter = new PrometheusExporter(DaemonMetrics.MeterName);
+        _lifetime = lifetime;
+        Metrics = metrics;
         Queries = new QueryBroker(c => Pipeline.Publish(c));
     }
 
     /// <summary>The metrics instruments.</summary>
     public DaemonMetrics Metrics { get; }
-
-    /// <summary>The /metrics exporter.</summary>
-    public PrometheusExporter Exporter { get; }
 
     /// <summary>Admin queries through the ring.</summary>
     public QueryBroker Queries { get; }
@@ -77,32 +88,27 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
     /// <summary>What recovery did at start.</summary>
     public RecoveryResult? Recovery { get; private set; }
 
-    /// <summary>The health verdict and the figures behind it.</summary>
-    public (bool Healthy, string Status, long RingLag, double? LastTickAgeSeconds) Health()
+    /// <summary>The first stage that faulted (<c>writer</c>, <c>journal</c>, <c>output</c>), or null.</summary>
+    public string? FaultedStage => Volatile.Read(ref _faultedStage);
+
+    /// <summary>The process exit code once the host has stopped (<see cref="DaemonExitCodes"/>).</summary>
+    public int ExitCode => _exitCode;
+
+    /// <summary>The health verdict and the figures behind it (sequences and lag from the rings, never writer state).</summary>
+    public DaemonHealthReport Health()
     {
-        long lag = _pipeline?.RingLag ?? 0;
+        EnginePipeline? pipeline = _pipeline;
+        long lag = pipeline?.RingLag ?? 0;
         double? age = Metrics.LastTickAge?.TotalSeconds;
-        if (!_ready)
-        {
-            return (false, "starting", lag, age);
-        }
-
-        if (_pipeline?.Fault is not null)
-        {
-            return (false, "faulted", lag, age);
-        }
-
-        if (lag > _admin.MaxRingLag)
-        {
-            return (false, "ring_lag", lag, age);
-        }
-
-        if (_admin.MaxTickAgeSeconds > 0 && age > _admin.MaxTickAgeSeconds)
-        {
-            return (false, "stale_ticks", lag, age);
-        }
-
-        return (true, "ready", lag, age);
+        long? sequence = pipeline?.WriterSequence;
+        string? faulted = FaultedStage ?? (pipeline?.Fault is null ? null : "pipeline");
+        string status = faulted is not null ? "faulted"
+            : pipeline is null || (!_ready && !_stopping.IsCancellationRequested) ? "starting"
+            : !_ready ? "stopping"
+            : lag > _admin.MaxRingLag ? "ring_lag"
+            : _admin.MaxTickAgeSeconds > 0 && age > _admin.MaxTickAgeSeconds ? "stale_ticks"
+            : "ready";
+        return new DaemonHealthReport(status, lag, age, _recoveredSequence, sequence, faulted);
     }
 
     /// <summary>Recovers the state and starts the pipeline (before anything reports ready).</summary>
@@ -129,6 +135,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
         _gateway = new GatewayServer(_gatewayOptions, new PipelinePublisher(this), this);
         RecoveryResult recovery = EngineRecovery.Recover(catalog, snapshotDir, journalDir, options, _gateway);
         Recovery = recovery;
+        _recoveredSequence = recovery.LastSequence;
         _gateway.MarkOrderLogCompleteAfter(recovery.OrdersCompleteAfter);
         foreach (string rejected in recovery.RejectedSnapshots)
         {
@@ -151,13 +158,25 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
                 Metrics.OnSnapshot();
                 DaemonLog.SnapshotWritten(_log, seq, bytes, seconds * 1000);
             },
-            Failed = (seq, ex) => DaemonLog.SnapshotFailed(_log, seq, ex),
+            Failed = (seq, ex) =>
+            {
+                Metrics.OnSnapshotFailed();
+                DaemonLog.SnapshotFailed(_log, seq, ex);
+            },
         };
 
-        var pipeline = new EnginePipeline(catalog, options, recovery.State) { Journal = _journal, SnapshotRequested = _snapshots.OnSnapshotRequested };
+        var pipeline = new EnginePipeline(catalog, options, recovery.State)
+        {
+            Journal = _journal,
+            SnapshotRequested = _snapshots.OnSnapshotRequested,
+            StageFaulted = OnStageFaulted,
+        };
+        _riskWarnings = new RiskWarnings(_log, catalog, [.. Enumerable.Range(0, catalog.Assets.Count).Select(pipeline.StateGauges.InsuranceFund)], TimeSpan.FromSeconds(1));
         pipeline.AddSink(_gateway);
         pipeline.AddSink(Queries);
         pipeline.AddSink(Metrics);
+        pipeline.AddSink(_riskWarnings);
+        Metrics.Attach(pipeline, catalog, () => _gateway?.ConnectionCount ?? 0, recovery.Snapshot is { } loaded ? File.GetLastWriteTimeUtc(loaded.Path) : null);
         pipeline.Start();
         _pipeline = pipeline;
         return Task.CompletedTask;
@@ -223,8 +242,12 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
 
         long start = Stopwatch.GetTimestamp();
         TimeSpan budget = TimeSpan.FromSeconds(_daemon.ShutdownTimeoutSeconds) * 0.9;
-        bool snapshotPublished = _pipeline.TryPublish(new EngineCommand { Kind = CommandKind.Snapshot }, out long snapshotSequence);
-        bool drained = _pipeline.Stop(budget * 0.5);
+
+        // After a fault nothing more is drained or snapshotted: the state may hold inputs the journal never got.
+        bool faulted = FaultedStage is not null;
+        long snapshotSequence = -1;
+        bool snapshotPublished = !faulted && _pipeline.TryPublish(new EngineCommand { Kind = CommandKind.Snapshot }, out snapshotSequence);
+        bool drained = _pipeline.Stop(faulted ? TimeSpan.FromSeconds(1) : budget * 0.5);
         bool snapshot = snapshotPublished && _snapshots is not null
             && await _snapshots.WaitWrittenAsync(snapshotSequence, Remaining(start, budget)).ConfigureAwait(false);
         if (_snapshots is not null)
@@ -237,10 +260,27 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
             await _gateway.CloseAllAsync(Remaining(start, budget)).ConfigureAwait(false);
         }
 
-        _journal?.Dispose();
-        if (_pipeline.Fault is { } fault)
+        if (FaultedStage != "journal")
+        {
+            // A faulted journal is left as it is: flushing its buffer again could append a second partial record.
+            _journal?.Dispose();
+        }
+
+        if (_riskWarnings is not null)
+        {
+            await _riskWarnings.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_pipeline.Fault is { } fault && FaultedStage is null)
         {
             DaemonLog.Faulted(_log, fault);
+            _exitCode = DaemonExitCodes.StageFaulted;
+        }
+
+        if (_exitCode == DaemonExitCodes.Clean && !(drained && snapshot))
+        {
+            _exitCode = DaemonExitCodes.StopIncomplete;
+            DaemonLog.StopIncomplete(_log, drained, snapshot, _exitCode);
         }
 
         DaemonLog.Stopped(_log, _pipeline.Core.State.LastSequence, drained, snapshot, Stopwatch.GetElapsedTime(start).TotalMilliseconds, StateHasher.Compute(_pipeline.Core.State));
@@ -253,8 +293,37 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
     public void Dispose()
     {
         _stopping.Dispose();
-        Exporter.Dispose();
         Metrics.Dispose();
+    }
+
+    /// <summary>A stage faulted (raised once per stage, on its own thread): say so at Critical now, stop intake, and
+    /// stop the host; if it has not stopped within the shutdown timeout, exit anyway.</summary>
+    private void OnStageFaulted(string stage, Exception exception)
+    {
+        Metrics.OnStageFaulted(stage);
+        if (Interlocked.CompareExchange(ref _faultedStage, stage, null) is not null)
+        {
+            DaemonLog.Faulted(_log, exception);
+            return;
+        }
+
+        _ready = false;
+        _exitCode = DaemonExitCodes.StageFaulted;
+        int timeout = _daemon.ShutdownTimeoutSeconds;
+        DaemonLog.StageFaulted(_log, stage, DaemonExitCodes.StageFaulted, timeout, exception);
+        ThreadPool.QueueUserWorkItem(_ =>
+        {
+            _ = _gateway?.StopIntakeAsync(TimeSpan.FromSeconds(1));
+            _lifetime.StopApplication();
+        });
+        var watchdog = new Thread(() =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(timeout));
+            DaemonLog.FaultExitForced(_log, timeout, DaemonExitCodes.StageFaulted);
+            Environment.Exit(DaemonExitCodes.StageFaulted);
+        })
+        { IsBackground = true, Name = "liq-fault-exit" };
+        watchdog.Start();
     }
 
     /// <inheritdoc />

@@ -65,18 +65,59 @@ public sealed class DaemonProcess : IDisposable
         "--Daemon:ShutdownTimeoutSeconds=20",
     ];
 
-    /// <summary>Starts the process without waiting for it to be ready.</summary>
-    public static DaemonProcess Launch(string dataDirectory, IEnumerable<string> args)
+    /// <summary>The dotnet host that runs liqengine.dll.</summary>
+    public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    /// <summary>The built liqengine.dll next to the tests.</summary>
+    public static string LiqengineDll => Path.Combine(AppContext.BaseDirectory, "liqengine.dll");
+
+    /// <summary>Runs <c>liqengine args…</c> to the end in <paramref name="workingDirectory"/>: exit code, stdout, stderr.</summary>
+    /// <param name="workingDirectory">The process's working directory.</param>
+    /// <param name="args">The arguments after the dll.</param>
+    /// <param name="dll">Another copy of liqengine.dll to run.</param>
+    public static async Task<(int Exit, string Out, string Err)> RunToEndAsync(string workingDirectory, IEnumerable<string> args, string? dll = null)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "liqengine.dll");
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var info = new ProcessStartInfo(DotnetHost) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        info.ArgumentList.Add(dll ?? LiqengineDll);
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using Process p = Process.Start(info) ?? throw new InvalidOperationException("could not start liqengine");
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(timeout.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the process without waiting for it to be ready.</summary>
+    /// <param name="dataDirectory">The data directory the arguments name.</param>
+    /// <param name="args">Everything after <c>run</c>.</param>
+    /// <param name="environment">Extra environment variables.</param>
+    /// <param name="wrapper">A command line to run instead of the dotnet host directly: its arguments are followed by
+    /// the dotnet host, the dll and <c>run</c> (e.g. <c>sh -c 'exec "$@"' sh</c>).</param>
+    public static DaemonProcess Launch(string dataDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string[]? wrapper = null)
+    {
+        var info = new ProcessStartInfo(wrapper?[0] ?? DotnetHost)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(dll);
+        if (wrapper is not null)
+        {
+            foreach (string w in wrapper.Skip(1))
+            {
+                info.ArgumentList.Add(w);
+            }
+
+            info.ArgumentList.Add(DotnetHost);
+        }
+
+        info.ArgumentList.Add(LiqengineDll);
         info.ArgumentList.Add("run");
         foreach (string a in args)
         {
@@ -84,6 +125,11 @@ public sealed class DaemonProcess : IDisposable
         }
 
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         Process process = Process.Start(info) ?? throw new InvalidOperationException("could not start liqengine");
         var d = new DaemonProcess(process, dataDirectory);
         process.OutputDataReceived += (_, e) => d.Append(d._stdout, e.Data);
@@ -94,11 +140,15 @@ public sealed class DaemonProcess : IDisposable
     }
 
     /// <summary>Starts the daemon and waits until it reports ready (daemon.json written by this process).</summary>
-    public static async Task<DaemonProcess> StartAsync(string dataDirectory, params string[] extra)
+    public static Task<DaemonProcess> StartAsync(string dataDirectory, params string[] extra)
+        => StartAsync(dataDirectory, extra, null);
+
+    /// <summary>Starts the daemon with extra environment variables (or a wrapper) and waits until it reports ready.</summary>
+    public static async Task<DaemonProcess> StartAsync(string dataDirectory, string[] extra, IReadOnlyDictionary<string, string>? environment, string[]? wrapper = null)
     {
         string ready = Path.Combine(dataDirectory, "daemon.json");
         File.Delete(ready);
-        DaemonProcess d = Launch(dataDirectory, TestArgs(dataDirectory).Concat(extra));
+        DaemonProcess d = Launch(dataDirectory, TestArgs(dataDirectory).Concat(extra), environment, wrapper);
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -137,6 +187,46 @@ public sealed class DaemonProcess : IDisposable
     {
         using HttpResponseMessage r = await Http.GetAsync(new Uri(AdminUrl + path));
         return ((int)r.StatusCode, await r.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Sends <paramref name="method"/> to the admin endpoint with optional headers: status, body, content type.</summary>
+    public async Task<(int Status, string Body, string? ContentType)> SendAsync(HttpMethod method, string path, string? bearer = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(AdminUrl + path));
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using HttpResponseMessage r = await Http.SendAsync(request);
+        return ((int)r.StatusCode, await r.Content.ReadAsStringAsync(), r.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit: its exit code, or null if it still runs.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Scrapes /metrics and parses it.</summary>
+    public async Task<PrometheusText> MetricsAsync()
+    {
+        (int status, string body) = await GetAsync("/metrics");
+        return status == 200 ? PrometheusText.Parse(body) : throw new InvalidOperationException($"/metrics answered {status}: {body}");
     }
 
     /// <summary>kill -9.</summary>
