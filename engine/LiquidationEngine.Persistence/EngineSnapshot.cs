@@ -130,6 +130,12 @@ public static class EngineSnapshot
         return s;
     }
 
+    // The slot fields stored for a free and for a live slot, in table order: arrays, so the per-slot loops neither
+    // filter nor allocate an enumerator.
+    private static readonly SlotField[] FreeSlotFields = [.. StateFields.Slots.Where(f => Stored(f.Use) && StateFields.Applies(f, PositionStatus.Free))];
+    private static readonly SlotField[] LiveSlotFields = [.. StateFields.Slots.Where(f => Stored(f.Use) && StateFields.Applies(f, PositionStatus.Open))];
+    private static readonly AccountField[] AccountFields = [.. StateFields.Accounts.Where(f => Stored(f.Use))];
+
     // The body after the header: every stored field of StateFields, in its order.
     private static void WriteState(BinaryWriter w, EngineState s)
     {
@@ -144,16 +150,11 @@ public static class EngineSnapshot
         PositionStore p = s.Positions;
         w.Write(p.Capacity);
         w.Write(p.FreeHead);
-        IReadOnlyList<SlotField> slots = StateFields.Slots;
         for (int i = 0; i < p.Capacity; i++)
         {
-            PositionStatus status = p.Status[i];
-            foreach (SlotField f in slots)
+            foreach (SlotField f in p.Status[i] == PositionStatus.Free ? FreeSlotFields : LiveSlotFields)
             {
-                if (Stored(f.Use) && StateFields.Applies(f, status))
-                {
-                    WriteValue(w, f.Bytes, f.Get(s, i));
-                }
+                WriteValue(w, f.Bytes, f.Get(s, i));
             }
         }
 
@@ -161,9 +162,9 @@ public static class EngineSnapshot
         w.Write(a.Count);
         for (int i = 0; i < a.Count; i++)
         {
-            foreach (AccountField f in StateFields.Accounts)
+            foreach (AccountField f in AccountFields)
             {
-                for (int k = 0; Stored(f.Use) && k < (f.PerAsset ? a.AssetCount : 1); k++)
+                for (int k = 0; k < (f.PerAsset ? a.AssetCount : 1); k++)
                 {
                     WriteValue(w, f.Bytes, f.Get(a, i, k));
                 }
@@ -229,17 +230,15 @@ public static class EngineSnapshot
         }
 
         PositionStore p = s.Positions;
-        IReadOnlyList<SlotField> slots = StateFields.Slots;
+        SlotField status = FreeSlotFields[0];
         for (int i = 0; i < capacity; i++)
         {
-            p.Status[i] = PositionStatus.Free;
-            foreach (SlotField f in slots)
+            // Status is the first stored field of both kinds of slot: it says which fields follow.
+            status.Set!(s, i, ReadValue(r, status.Bytes));
+            SlotField[] fields = p.Status[i] == PositionStatus.Free ? FreeSlotFields : LiveSlotFields;
+            for (int j = 1; j < fields.Length; j++)
             {
-                // Status is the first stored field, so p.Status[i] is set before the others are filtered by it.
-                if (Stored(f.Use) && StateFields.Applies(f, p.Status[i]))
-                {
-                    f.Set!(s, i, ReadValue(r, f.Bytes));
-                }
+                fields[j].Set!(s, i, ReadValue(r, fields[j].Bytes));
             }
         }
 
@@ -249,9 +248,9 @@ public static class EngineSnapshot
         for (int i = 0; i < accounts; i++)
         {
             int ix = -1;
-            foreach (AccountField f in StateFields.Accounts)
+            foreach (AccountField f in AccountFields)
             {
-                for (int k = 0; Stored(f.Use) && k < (f.PerAsset ? a.AssetCount : 1); k++)
+                for (int k = 0; k < (f.PerAsset ? a.AssetCount : 1); k++)
                 {
                     long v = ReadValue(r, f.Bytes);
                     if (f.Set is null)

@@ -24,7 +24,6 @@ public static class StateHasher
         }
 
         PositionStore p = s.Positions;
-        IReadOnlyList<SlotField> slots = StateFields.Slots;
         for (int i = 0; i < p.Capacity; i++)
         {
             if (p.Status[i] == PositionStatus.Free)
@@ -32,12 +31,9 @@ public static class StateHasher
                 continue;
             }
 
-            foreach (SlotField f in slots)
+            foreach (SlotField f in LiveSlotFields)
             {
-                if (Hashed(f.Use) && StateFields.Applies(f, p.Status[i]))
-                {
-                    h.Add(f.Hash is null ? f.Get(s, i) : f.Hash(s, i));
-                }
+                h.Add(f.Hash is null ? f.Get(s, i) : f.Hash(s, i));
             }
         }
 
@@ -87,6 +83,9 @@ public static class StateHasher
     }
 
     private static bool Hashed(FieldUse use) => (use & FieldUse.Hashed) != 0;
+
+    // The hashed fields of a live slot, as an array: the per-slot loop neither filters nor allocates.
+    private static readonly SlotField[] LiveSlotFields = [.. StateFields.Slots.Where(f => Hashed(f.Use) && StateFields.Applies(f, PositionStatus.Open))];
 
     private struct Hash64
     {
