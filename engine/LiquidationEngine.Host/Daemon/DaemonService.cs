@@ -40,6 +40,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
     private GatewayServer? _gateway;
     private Task _snapshotLoop = Task.CompletedTask;
     private RiskWarnings? _riskWarnings;
+    private DataDirectoryLock? _dataLock;
     private volatile bool _ready;
 
     /// <summary>The engine sequence recovery ended at, kept as a value (the recovered state is the writer's from then on).</summary>
@@ -117,7 +118,9 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
         string data = Path.GetFullPath(_daemon.DataDirectory);
         string journalDir = Path.Combine(data, "journal");
         string snapshotDir = Path.Combine(data, "snapshots");
-        Directory.CreateDirectory(data);
+
+        // Before anything is read or written: a second daemon on this directory would ack inputs into the same journal.
+        _dataLock = DataDirectoryLock.Acquire(data);
         InstrumentCatalog catalog = InstrumentCatalog.Load(_engine.ResolvedInstrumentsPath());
         Catalog = catalog;
         var options = new EngineOptions
@@ -292,6 +295,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
     /// <inheritdoc />
     public void Dispose()
     {
+        _dataLock?.Dispose();
         _stopping.Dispose();
         Metrics.Dispose();
     }
