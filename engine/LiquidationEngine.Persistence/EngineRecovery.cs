@@ -39,13 +39,17 @@ public sealed class RecoveryResult
     /// <summary>The state hash after recovery.</summary>
     public ulong StateHash { get; init; }
 
+    /// <summary>What a requested journal repair did, one line per action (empty when none was asked or needed).</summary>
+    public IReadOnlyList<string> Repairs { get; init; } = [];
+
     /// <summary>Wall time taken.</summary>
     public TimeSpan Elapsed { get; init; }
 }
 
 /// <summary>
 /// Restart: load the newest valid snapshot, then replay the journal tail through <see cref="EngineCore.Apply"/> —
-/// the writer's own code path — in sequence order. A torn tail record is truncated. Events from the replay go to a
+/// the writer's own code path — in sequence order. A torn tail (a partial record) is cut off; damage stops recovery
+/// unless a repair was asked. Events from the replay go to a
 /// sink so the gateway's order log knows every order the journal can reproduce.
 /// </summary>
 public static class EngineRecovery
@@ -58,12 +62,18 @@ public static class EngineRecovery
     /// <param name="sink">Receives every event the replay emits, in order (the order log takes orders and settlements).</param>
     /// <param name="rebuildOrderLogFromOlderSnapshot">Also replay from the previous snapshot to the latest one into a scratch
     /// state, only to re-emit the orders of that window, so clients can resume across the latest snapshot.</param>
-    public static RecoveryResult Recover(InstrumentCatalog catalog, string snapshotDirectory, string journalDirectory, EngineOptions options, IEngineEventSink sink, bool rebuildOrderLogFromOlderSnapshot = true)
+    /// <param name="repairJournal">Repair journal damage first (<see cref="JournalRepair.Repair"/>) instead of
+    /// throwing <see cref="JournalDamageException"/>.</param>
+    /// <exception cref="JournalDamageException">The journal is damaged (not a torn tail) and no repair was asked.</exception>
+    public static RecoveryResult Recover(InstrumentCatalog catalog, string snapshotDirectory, string journalDirectory, EngineOptions options, IEngineEventSink sink, bool rebuildOrderLogFromOlderSnapshot = true, bool repairJournal = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
         long start = Stopwatch.GetTimestamp();
+        IReadOnlyList<string> repairs = repairJournal
+            ? JournalRepair.Repair(journalDirectory, new JournalSegmentHeader(0, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity, catalog.Count, catalog.Assets.Count))
+            : [];
         var store = new SnapshotStore(snapshotDirectory);
         var rejected = new List<string>();
         var loaded = new List<(SnapshotFile File, EngineState State)>();
@@ -153,6 +163,7 @@ public static class EngineRecovery
             TruncatedBytes = tail.TornBytes,
             TruncatedSegment = tail.TornSegment,
             OrdersCompleteAfter = ordersCompleteAfter,
+            Repairs = repairs,
             StateHash = StateHasher.Compute(state),
             Elapsed = Stopwatch.GetElapsedTime(start),
         };

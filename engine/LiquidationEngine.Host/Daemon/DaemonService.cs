@@ -136,7 +136,12 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
 
         DaemonLog.Recovering(_log, data, catalog.Count);
         _gateway = new GatewayServer(_gatewayOptions, new PipelinePublisher(this), this);
-        RecoveryResult recovery = EngineRecovery.Recover(catalog, snapshotDir, journalDir, options, _gateway);
+        RecoveryResult recovery = EngineRecovery.Recover(catalog, snapshotDir, journalDir, options, _gateway, repairJournal: _journalOptions.Repair);
+        foreach (string repair in recovery.Repairs)
+        {
+            DaemonLog.JournalRepaired(_log, repair);
+        }
+
         Recovery = recovery;
         _recoveredSequence = recovery.LastSequence;
         _gateway.MarkOrderLogCompleteAfter(recovery.OrdersCompleteAfter);

@@ -254,7 +254,7 @@ public static class ReplayCommand
             JournalReplay.Run(path, catalog, output);
             return new ReplayOutcome(ExitOk, null, null, null, null);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or JournalDamageException)
         {
             error.WriteLine($"replay: journal: {e.Message}");
             return new ReplayOutcome(ExitStopped, null, null, null, e.Message);
