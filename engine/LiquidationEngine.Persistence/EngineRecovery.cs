@@ -65,15 +65,15 @@ public static class EngineRecovery
     /// <param name="repairJournal">Repair journal damage first (<see cref="JournalRepair.Repair"/>) instead of
     /// throwing <see cref="JournalDamageException"/>.</param>
     /// <exception cref="JournalDamageException">The journal is damaged (not a torn tail) and no repair was asked.</exception>
+    /// <exception cref="CatalogMismatchException">A snapshot or journal segment was written with a catalog whose ids
+    /// meant something else.</exception>
     public static RecoveryResult Recover(InstrumentCatalog catalog, string snapshotDirectory, string journalDirectory, EngineOptions options, IEngineEventSink sink, bool rebuildOrderLogFromOlderSnapshot = true, bool repairJournal = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
         long start = Stopwatch.GetTimestamp();
-        IReadOnlyList<string> repairs = repairJournal
-            ? JournalRepair.Repair(journalDirectory, new JournalSegmentHeader(0, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity, catalog.Count, catalog.Assets.Count))
-            : [];
+        IReadOnlyList<string> repairs = repairJournal ? JournalRepair.Repair(journalDirectory, SegmentHeader(catalog, options)) : [];
         var store = new SnapshotStore(snapshotDirectory);
         var rejected = new List<string>();
         var loaded = new List<(SnapshotFile File, EngineState State)>();
@@ -138,6 +138,8 @@ public static class EngineRecovery
             }
         }
 
+        // After the snapshots: a snapshot's mismatch names the instruments; a segment header has only a hash.
+        CheckJournalCatalog(catalog, journalDirectory);
         var tail = new JournalScan();
         var writer = new EngineCore(state, sink);
         long replayed = 0;
@@ -167,6 +169,40 @@ public static class EngineRecovery
             StateHash = StateHasher.Compute(state),
             Elapsed = Stopwatch.GetElapsedTime(start),
         };
+    }
+
+    /// <summary>The header a journal writer of this catalog and these options puts on each segment (its first
+    /// sequence is set per segment).</summary>
+    public static JournalSegmentHeader SegmentHeader(InstrumentCatalog catalog, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new JournalSegmentHeader(0, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity, catalog.Count, catalog.Assets.Count, CatalogFingerprint.Of(catalog).Hash(catalog.Assets.Count, catalog.Count));
+    }
+
+    /// <summary>Every version-2 segment's catalog hash must match this catalog over the counts the segment was written
+    /// with: inputs name instruments and assets by id.</summary>
+    private static void CheckJournalCatalog(InstrumentCatalog catalog, string journalDirectory)
+    {
+        CatalogFingerprint now = CatalogFingerprint.Of(catalog);
+        foreach (JournalSegment segment in JournalReader.Segments(journalDirectory))
+        {
+            JournalSegmentHeader h = segment.Header;
+            if (h.FormatVersion == 1)
+            {
+                continue;
+            }
+
+            if (h.InstrumentCount > catalog.Count || h.AssetCount > catalog.Assets.Count)
+            {
+                throw new CatalogMismatchException($"journal segment {segment.Path}", [$"it was written with {h.InstrumentCount} instruments and {h.AssetCount} assets, the catalog has {catalog.Count} and {catalog.Assets.Count}"]);
+            }
+
+            if (now.Hash(h.AssetCount, h.InstrumentCount) != h.CatalogHash)
+            {
+                throw new CatalogMismatchException($"journal segment {segment.Path}", [$"the symbol, settlement asset, tick, lot or brackets of one of its first {h.InstrumentCount} instruments or the code of one of its first {h.AssetCount} assets differ (catalog hash {h.CatalogHash:x16}, this catalog's {now.Hash(h.AssetCount, h.InstrumentCount):x16}); a snapshot, where there is one, names the instrument"]);
+            }
+        }
     }
 
     private sealed class BufferedSink : IEngineEventSink

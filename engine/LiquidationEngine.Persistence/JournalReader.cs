@@ -64,8 +64,8 @@ public static class JournalReader
             using (var f = new FileStream(files[i], FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
             {
                 length = f.Length;
-                if (f.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length
-                    && JournalSegmentHeader.TryRead(header, out JournalSegmentHeader h))
+                int got = f.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+                if (JournalSegmentHeader.TryRead(header[..got], out JournalSegmentHeader h))
                 {
                     segments.Add(new JournalSegment(files[i], h));
                     continue;
@@ -122,7 +122,7 @@ public static class JournalReader
             long tornAt = -1;
             using (var f = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16))
             {
-                long position = JournalSegmentHeader.Size;
+                long position = segment.Header.RecordsStart;
                 f.Position = position;
                 long length = f.Length;
                 while (position < length)

@@ -134,23 +134,39 @@ public static class JournalRepair
     private static string? TryRewriteHeader(string path, JournalSegmentHeader shape)
     {
         byte[] head = new byte[JournalSegmentHeader.Size + JournalRecord.Size];
+        int got;
         using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         {
-            if (f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length
-                || JournalSegmentHeader.TryRead(head, out _)
-                || !JournalRecord.TryRead(head.AsSpan(JournalSegmentHeader.Size), out _, out long first))
-            {
-                return null;
-            }
+            got = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
 
-            shape = shape with { FirstSequence = first };
+        if (JournalSegmentHeader.TryRead(head.AsSpan(0, got), out _))
+        {
+            return null;
+        }
+
+        // The first record says where the header ended, and so its version.
+        JournalSegmentHeader? rebuilt = null;
+        foreach (JournalSegmentHeader candidate in new[] { shape with { FormatVersion = 2 }, shape with { FormatVersion = 1, CatalogHash = 0 } })
+        {
+            if (got >= candidate.RecordsStart + JournalRecord.Size
+                && JournalRecord.TryRead(head.AsSpan(candidate.RecordsStart), out _, out long first))
+            {
+                rebuilt = candidate with { FirstSequence = first };
+                break;
+            }
+        }
+
+        if (rebuilt is not { } header)
+        {
+            return null;
         }
 
         string copy = CopyAside(path, "bad-header");
-        shape.Write(head);
+        header.Write(head);
         using (var w = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read))
         {
-            w.Write(head.AsSpan(0, JournalSegmentHeader.Size));
+            w.Write(head.AsSpan(0, header.RecordsStart));
             w.Flush(flushToDisk: true);
         }
 

@@ -152,7 +152,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
 
         DaemonLog.Recovered(_log, recovery.LastSequence, recovery.Snapshot?.Path ?? "(none)", recovery.Replayed, recovery.Elapsed.TotalMilliseconds, recovery.StateHash, recovery.TruncatedBytes, recovery.OrdersCompleteAfter);
 
-        var header = new JournalSegmentHeader(0, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity, catalog.Count, catalog.Assets.Count);
+        JournalSegmentHeader header = EngineRecovery.SegmentHeader(catalog, options);
         _journal = new JournalWriter(journalDir, _journalOptions, header, recovery.LastSequence + 1)
         {
             Appended = Metrics.OnJournaled,

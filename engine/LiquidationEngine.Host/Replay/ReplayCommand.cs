@@ -482,7 +482,7 @@ public static class ReplayCommand
         => new(
             directory,
             new JournalOptions { FsyncPolicy = FsyncPolicy.None },
-            new JournalSegmentHeader(0, engine.PositionCapacity, engine.AccountCapacity, engine.OpenOrderCapacity, catalog.Count, catalog.Assets.Count),
+            EngineRecovery.SegmentHeader(catalog, engine),
             nextSequence: 0);
 }
 

@@ -17,7 +17,7 @@ public class JournalDamageTests
     private static List<EngineCommand> Write(Scenario.TempDir dir)
     {
         var catalog = TestInstruments.Catalog();
-        var header = new JournalSegmentHeader(0, Options.PositionCapacity, Options.AccountCapacity, Options.OpenOrderCapacity, catalog.Count, catalog.Assets.Count);
+        JournalSegmentHeader header = EngineRecovery.SegmentHeader(catalog, Options);
         List<EngineCommand> commands = Scenario.Commands().Take(Count).ToList();
         using var journal = new JournalWriter(dir.Journal, new JournalOptions { FsyncPolicy = FsyncPolicy.None, SegmentBytes = JournalSegmentHeader.Size + (25 * JournalRecord.Size) }, header, 0);
         for (int i = 0; i < commands.Count; i++)
