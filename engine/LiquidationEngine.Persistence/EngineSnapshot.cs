@@ -9,7 +9,7 @@ namespace LiquidationEngine.Persistence;
 /// <summary>Writes and reads the whole engine state as one binary snapshot, consistent at one ring sequence.</summary>
 /// <remarks>
 /// Layout (little-endian): magic <c>LQSN</c>, version u32, sequence i64, asset count i32, instrument count i32,
-/// then every stored field of <see cref="StateFields"/> in its order, then the CRC-32C (<see cref="Crc32C"/>)
+/// the <see cref="CatalogFingerprint"/> (version 3), then every stored field of <see cref="StateFields"/> in its order, then the CRC-32C (<see cref="Crc32C"/>)
 /// of everything before it, and the state hash. A snapshot whose CRC or hash does not match is rejected, so a torn
 /// write is never loaded. The index is rebuilt from the stored keys, which gives the same candidates as before.
 /// </remarks>
@@ -18,7 +18,7 @@ public static class EngineSnapshot
     private const uint Magic = 0x4E53514C; // "LQSN"
     private const uint Version = 3;
 
-    // Same body as version 3; only the trailer's state hash was computed in the older field order.
+    // No catalog fingerprint after the header; the trailer's state hash is of the field order before StateFields.
     private const uint LegacyVersion = 2;
 
     /// <summary>Writes the state at <paramref name="sequence"/> to a stream.</summary>
@@ -42,6 +42,7 @@ public static class EngineSnapshot
             w.Write(sequence);
             w.Write(s.Catalog.Assets.Count);
             w.Write(s.Catalog.Count);
+            CatalogFingerprint.Of(s.Catalog).Write(w);
             WriteState(w, s);
         }
 
@@ -112,17 +113,28 @@ public static class EngineSnapshot
         sequence = r.ReadInt64();
         int assets = r.ReadInt32();
         int instruments = r.ReadInt32();
-        if (assets != catalog.Assets.Count || instruments != catalog.Count)
+        if (version == Version)
+        {
+            // Checked before any state is read: ids must mean what they meant; new ids after the last are fine.
+            IReadOnlyList<string> changes = CatalogFingerprint.Read(r).ChangesIn(CatalogFingerprint.Of(catalog));
+            if (changes.Count > 0)
+            {
+                throw new CatalogMismatchException("the snapshot", changes);
+            }
+        }
+        else if (assets != catalog.Assets.Count || instruments != catalog.Count)
         {
             throw new InvalidDataException($"snapshot was taken with {assets} assets and {instruments} instruments; the catalog has {catalog.Assets.Count} and {catalog.Count}");
         }
 
-        EngineState s = ReadState(r, catalog, sequence, accountCapacity, openOrderCapacity);
+        EngineState s = ReadState(r, catalog, sequence, accountCapacity, openOrderCapacity, assets, instruments);
         s.Positions.EnsureCapacity(minPositionCapacity);
         s.RebuildIndex();
 
         // A version-2 trailer holds the hash of the field order before StateFields; its CRC still covers the body.
-        if (version == Version && StateHasher.Compute(s) != hash)
+        // A grown catalog lengthens the book arrays, and so changes the hash: the CRC has checked the bytes.
+        bool sameCatalog = assets == catalog.Assets.Count && instruments == catalog.Count;
+        if (version == Version && sameCatalog && StateHasher.Compute(s) != hash)
         {
             throw new InvalidDataException("snapshot state hash mismatch after load");
         }
@@ -208,7 +220,7 @@ public static class EngineSnapshot
         }
     }
 
-    private static EngineState ReadState(BinaryReader r, InstrumentCatalog catalog, long sequence, int accountCapacity, int openOrderCapacity)
+    private static EngineState ReadState(BinaryReader r, InstrumentCatalog catalog, long sequence, int accountCapacity, int openOrderCapacity, int storedAssets, int storedInstruments)
     {
         // The header scalars come before the slot capacity the state is sized by.
         IReadOnlyList<ScalarField> header = StateFields.Header;
@@ -250,7 +262,7 @@ public static class EngineSnapshot
             int ix = -1;
             foreach (AccountField f in AccountFields)
             {
-                for (int k = 0; k < (f.PerAsset ? a.AssetCount : 1); k++)
+                for (int k = 0; k < (f.PerAsset ? storedAssets : 1); k++)
                 {
                     long v = ReadValue(r, f.Bytes);
                     if (f.Set is null)
@@ -272,10 +284,16 @@ public static class EngineSnapshot
                 continue;
             }
 
+            int stored = f.Per switch
+            {
+                BookDimension.Asset => storedAssets,
+                BookDimension.Instrument => storedInstruments,
+                _ => 2 * storedInstruments,
+            };
             if (f.Wide is not null)
             {
                 Int128[] arr = f.Wide(s);
-                for (int i = 0; i < arr.Length; i++)
+                for (int i = 0; i < stored; i++)
                 {
                     ulong lo = r.ReadUInt64();
                     arr[i] = ((Int128)r.ReadInt64() << 64) | lo;
@@ -284,7 +302,7 @@ public static class EngineSnapshot
             else
             {
                 long[] arr = f.Narrow!(s);
-                for (int i = 0; i < arr.Length; i++)
+                for (int i = 0; i < stored; i++)
                 {
                     arr[i] = r.ReadInt64();
                 }

@@ -51,12 +51,26 @@ public sealed record SlotField(
 /// <param name="Set">Writes a loaded value; null for the key (the account id), which the loader adds.</param>
 public sealed record AccountField(string Name, int Bytes, FieldUse Use, bool PerAsset, Func<AccountStore, int, int, long> Get, Action<AccountStore, int, int, long>? Set);
 
+/// <summary>What a book array has one element per: its length comes from the catalog.</summary>
+public enum BookDimension : byte
+{
+    /// <summary>One per settlement asset.</summary>
+    Asset,
+
+    /// <summary>One per instrument.</summary>
+    Instrument,
+
+    /// <summary>Two per instrument (long side, short side).</summary>
+    InstrumentSide,
+}
+
 /// <summary>A per-asset or per-instrument array of the books; its length comes from the catalog.</summary>
 /// <param name="Name">Field name.</param>
+/// <param name="Per">What it has one element per (a snapshot of a smaller catalog fills the first elements).</param>
 /// <param name="Use">Stored and/or hashed.</param>
 /// <param name="Narrow">The array, if of <see cref="long"/> (8 bytes each).</param>
 /// <param name="Wide">The array, if of <see cref="Int128"/> (16 bytes each, low half first).</param>
-public sealed record BookField(string Name, FieldUse Use, Func<EngineState, long[]>? Narrow, Func<EngineState, Int128[]>? Wide);
+public sealed record BookField(string Name, BookDimension Per, FieldUse Use, Func<EngineState, long[]>? Narrow, Func<EngineState, Int128[]>? Wide);
 
 /// <summary>A field of an open liquidation order (the first is the order id, the dictionary key).</summary>
 /// <param name="Name">Field name.</param>
@@ -118,19 +132,19 @@ public static class StateFields
     /// <summary>Per-asset books, then per-instrument (mark) and per-instrument-side (funding) arrays.</summary>
     public static IReadOnlyList<BookField> Books { get; } =
     [
-        new("Deposits", Both, null, static s => s.Books.Deposits),
-        new("Withdrawals", Both, null, static s => s.Books.Withdrawals),
-        new("RealisedPnl", Both, null, static s => s.Books.RealisedPnl),
-        new("FundingFlow", Both, null, static s => s.Books.FundingFlow),
-        new("InsuranceTopUps", Both, null, static s => s.Books.InsuranceTopUps),
-        new("InsuranceFund", Both, static s => s.Books.InsuranceFund, null),
-        new("FeePool", Both, static s => s.Books.FeePool, null),
-        new("Mark", Both, static s => s.Funding.Mark, null),
-        new("MarkSequence", FieldUse.Stored, static s => s.Funding.MarkSequence, null),
-        new("MarkTimeUs", FieldUse.Stored, static s => s.Funding.MarkTimeUs, null),
-        new("Cumulative", Both, static s => s.Funding.Cumulative, null),
-        new("Increases", Both, static s => s.Funding.Increases, null),
-        new("Decreases", Both, static s => s.Funding.Decreases, null),
+        new("Deposits", BookDimension.Asset, Both, null, static s => s.Books.Deposits),
+        new("Withdrawals", BookDimension.Asset, Both, null, static s => s.Books.Withdrawals),
+        new("RealisedPnl", BookDimension.Asset, Both, null, static s => s.Books.RealisedPnl),
+        new("FundingFlow", BookDimension.Asset, Both, null, static s => s.Books.FundingFlow),
+        new("InsuranceTopUps", BookDimension.Asset, Both, null, static s => s.Books.InsuranceTopUps),
+        new("InsuranceFund", BookDimension.Asset, Both, static s => s.Books.InsuranceFund, null),
+        new("FeePool", BookDimension.Asset, Both, static s => s.Books.FeePool, null),
+        new("Mark", BookDimension.Instrument, Both, static s => s.Funding.Mark, null),
+        new("MarkSequence", BookDimension.Instrument, FieldUse.Stored, static s => s.Funding.MarkSequence, null),
+        new("MarkTimeUs", BookDimension.Instrument, FieldUse.Stored, static s => s.Funding.MarkTimeUs, null),
+        new("Cumulative", BookDimension.InstrumentSide, Both, static s => s.Funding.Cumulative, null),
+        new("Increases", BookDimension.InstrumentSide, Both, static s => s.Funding.Increases, null),
+        new("Decreases", BookDimension.InstrumentSide, Both, static s => s.Funding.Decreases, null),
     ];
 
     /// <summary>Open liquidation order fields; the first, the order id, is the dictionary key.</summary>

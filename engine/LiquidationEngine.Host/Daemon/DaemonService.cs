@@ -136,7 +136,12 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
 
         DaemonLog.Recovering(_log, data, catalog.Count);
         _gateway = new GatewayServer(_gatewayOptions, new PipelinePublisher(this), this);
-        RecoveryResult recovery = EngineRecovery.Recover(catalog, snapshotDir, journalDir, options, _gateway);
+        RecoveryResult recovery = EngineRecovery.Recover(catalog, snapshotDir, journalDir, options, _gateway, repairJournal: _journalOptions.Repair);
+        foreach (string repair in recovery.Repairs)
+        {
+            DaemonLog.JournalRepaired(_log, repair);
+        }
+
         Recovery = recovery;
         _recoveredSequence = recovery.LastSequence;
         _gateway.MarkOrderLogCompleteAfter(recovery.OrdersCompleteAfter);
@@ -147,7 +152,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
 
         DaemonLog.Recovered(_log, recovery.LastSequence, recovery.Snapshot?.Path ?? "(none)", recovery.Replayed, recovery.Elapsed.TotalMilliseconds, recovery.StateHash, recovery.TruncatedBytes, recovery.OrdersCompleteAfter);
 
-        var header = new JournalSegmentHeader(0, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity, catalog.Count, catalog.Assets.Count);
+        JournalSegmentHeader header = EngineRecovery.SegmentHeader(catalog, options);
         _journal = new JournalWriter(journalDir, _journalOptions, header, recovery.LastSequence + 1)
         {
             Appended = Metrics.OnJournaled,

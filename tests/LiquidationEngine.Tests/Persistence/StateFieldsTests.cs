@@ -23,13 +23,23 @@ public class StateFieldsTests
         Assert.Equal(41, sequence);
         Assert.Equal(e.Hash(), StateHasher.Compute(loaded));
 
-        // Byte for byte the same body: only the version word (4..8) and the 12-byte trailer (CRC, hash) differ.
+        // Byte for byte the same state: version 3 differs only in its version word (4..8), the catalog fingerprint
+        // after the 24-byte header, and the 12-byte trailer (CRC, hash).
         byte[] now = EngineSnapshot.Serialize(e.State, 41);
-        Assert.Equal(legacy.Length, now.Length);
+        using var fingerprint = new MemoryStream();
+        using (var w = new BinaryWriter(fingerprint, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            LiquidationEngine.Instruments.CatalogFingerprint.Of(e.Catalog).Write(w);
+        }
+
+        int added = (int)fingerprint.Length;
+        Assert.Equal(legacy.Length + added, now.Length);
         Assert.Equal(2u, BitConverter.ToUInt32(legacy, 4));
         Assert.Equal(3u, BitConverter.ToUInt32(now, 4));
         Assert.Equal(legacy[..4], now[..4]);
-        Assert.Equal(legacy[8..^12], now[8..^12]);
+        Assert.Equal(legacy[8..24], now[8..24]);
+        Assert.Equal(fingerprint.ToArray(), now[24..(24 + added)]);
+        Assert.Equal(legacy[24..^12], now[(24 + added)..^12]);
     }
 
     [Fact]
