@@ -29,6 +29,9 @@ internal sealed class GatewayConnection : IDisposable
     /// <summary>How long <see cref="RunAsync"/> lets the send loop flush after the close before aborting the socket.</summary>
     private TimeSpan _closeGrace = TimeSpan.FromSeconds(1);
     private bool _isClosed;
+
+    /// <summary><see cref="_isClosed"/> for readers outside the lock.</summary>
+    private volatile bool _isClosedVolatile;
     private volatile bool _helloDone;
 
     /// <summary>Set when intake stopped: the connection stops reading but stays registered until <see cref="CloseAfterFlushAsync"/>.</summary>
@@ -36,6 +39,12 @@ internal sealed class GatewayConnection : IDisposable
 
     /// <summary><see cref="Environment.TickCount64"/> of the last whole frame received (the idle clock).</summary>
     private long _lastFrameAt;
+
+    /// <summary>Engine sequence of this connection's last published command (-1: none); written by the receive loop.</summary>
+    private long _lastPublished = -1;
+
+    /// <summary>Highest input sequence a reply to this connection was queued for; written by the output thread.</summary>
+    private long _lastReplied = -1;
 
     public GatewayConnection(GatewayServer server, int sourceId, Socket socket)
     {
@@ -67,6 +76,15 @@ internal sealed class GatewayConnection : IDisposable
 
     /// <summary>Milliseconds since the last whole frame arrived.</summary>
     public long IdleMs => Environment.TickCount64 - Volatile.Read(ref _lastFrameAt);
+
+    /// <summary>Called on the output thread after a reply to this connection was queued.</summary>
+    public void Replied(long inputSequence)
+    {
+        if (inputSequence > Volatile.Read(ref _lastReplied))
+        {
+            Volatile.Write(ref _lastReplied, inputSequence);
+        }
+    }
 
     /// <summary>Completes when the socket is disposed and the buffers are back in their pools.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
@@ -121,6 +139,7 @@ internal sealed class GatewayConnection : IDisposable
             }
 
             _isClosed = true;
+            _isClosedVolatile = true;
 
             // From here on the output thread cannot reach this connection, and its slot is free.
             _server.Unregister(this);
@@ -198,6 +217,10 @@ internal sealed class GatewayConnection : IDisposable
             // Intake stopped: keep sending acks and events until the gateway closes everyone after the pipeline drained.
             await _closed.Task.ConfigureAwait(false);
         }
+        else if (end is ProtocolError.None or ProtocolError.TruncatedFrame && _helloDone)
+        {
+            await RepliesCaughtUpAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
 
         Close(end, 0, 0);
         Task sendLoop;
@@ -230,6 +253,17 @@ internal sealed class GatewayConnection : IDisposable
     {
         _receiveStop.Dispose();
         _sendAbort.Dispose();
+    }
+
+    /// <summary>After the client half-closed: waits (bounded) until the replies to every command it sent are queued,
+    /// so the closing frame comes after them. Polls: this is a once-per-connection wait, not a hot path.</summary>
+    private async Task RepliesCaughtUpAsync(TimeSpan limit)
+    {
+        long deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+        while (!_isClosedVolatile && Volatile.Read(ref _lastReplied) < Volatile.Read(ref _lastPublished) && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(5).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Reads frames until the stream ends or the connection closes; returns the reason to close with.</summary>
@@ -312,7 +346,11 @@ internal sealed class GatewayConnection : IDisposable
             command.TimestampUs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
         }
 
-        if (!_server.TryPublish(ref command))
+        if (_server.TryPublish(ref command, out long sequence))
+        {
+            Volatile.Write(ref _lastPublished, sequence);
+        }
+        else
         {
             // Intake stopped: this frame was not applied and gets no ack. Stop reading, but stay registered so the
             // acks and events of everything already in the ring still reach the client before ShuttingDown.

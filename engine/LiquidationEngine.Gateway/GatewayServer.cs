@@ -161,7 +161,10 @@ public sealed class GatewayServer : IEngineEventSink, IAsyncDisposable
         if (conn.Outbox?.TryEnqueue(scratch[..n]) != true)
         {
             conn.Fail(ProtocolError.OutboundOverrun);
+            return;
         }
+
+        conn.Replied(e.InputSequence);
     }
 
     /// <summary>Stops intake: no new connections, no more commands into the ring. Waits for commands being published.</summary>
@@ -379,8 +382,9 @@ public sealed class GatewayServer : IEngineEventSink, IAsyncDisposable
     }
 
     /// <summary>Publishes a command from a connection unless intake has stopped.</summary>
-    internal bool TryPublish(ref EngineCommand command)
+    internal bool TryPublish(ref EngineCommand command, out long sequence)
     {
+        sequence = -1;
         if (Volatile.Read(ref _intakeStopped) != 0)
         {
             return false;
@@ -394,7 +398,7 @@ public sealed class GatewayServer : IEngineEventSink, IAsyncDisposable
                 return false;
             }
 
-            long sequence = _publisher.Publish(command);
+            sequence = _publisher.Publish(command);
             _observer?.CommandPublished(command, sequence);
             return true;
         }

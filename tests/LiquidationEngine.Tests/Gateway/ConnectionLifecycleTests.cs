@@ -26,10 +26,26 @@ public class ConnectionLifecycleTests(Xunit.Abstractions.ITestOutputHelper outpu
 
     private static EngineCommand Funding() => new() { Kind = CommandKind.FundingSettlement, Instrument = Btc, Amount = 1, Price = Px("20000") };
 
-    /// <summary>Connects, says Hello, queues replies it never reads, then resets (RST: linger 0) with them unread.</summary>
+    /// <summary>Connects, says Hello, queues replies it never reads, then resets (RST: linger 0) with them unread.
+    /// A reset frees its slot a moment later (when the daemon reads the RST), so a refusal is retried for up to 5 s:
+    /// a slot that is never freed fails the test.</summary>
     private static async Task ConnectAndResetAsync(DaemonProcess daemon, int queries)
     {
-        using GatewayClient c = await daemon.ConnectAsync();
+        GatewayClient? connected = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (connected is null)
+        {
+            try
+            {
+                connected = await daemon.ConnectAsync();
+            }
+            catch (IOException refused) when (refused.Message.Contains(nameof(ProtocolError.TooManyConnections), StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        using GatewayClient c = connected;
         for (int q = 0; q < queries; q++)
         {
             await c.SendAsync(new EngineCommand { Kind = CommandKind.QueryStateHash, ClientSequence = q + 1 }, DaemonProcess.Timeout(10));
@@ -137,5 +153,131 @@ public class ConnectionLifecycleTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Single((await Task.WhenAll(more.Select(m => m.StateHashAsync()))).Distinct());
         more.ForEach(m => m.Dispose());
         output.WriteLine($"{Resets} resets beside {sent.Count} commands; {a.Orders.Count} orders, {fundings} fundings");
+    }
+
+    /// <summary>Reads a raw socket until the daemon ends the stream; the first Error's reason, or None if there was none.</summary>
+    private static async Task<ProtocolError> ClosedByDaemonAsync(GatewayClient c, int seconds)
+    {
+        ProtocolError first = ProtocolError.None;
+        while (await c.ReceiveAsync(DaemonProcess.Timeout(seconds)) is { } m)
+        {
+            if (m.Type == MessageType.Error && first == ProtocolError.None)
+            {
+                first = m.Error.Reason;
+            }
+        }
+
+        return first;
+    }
+
+    [Fact]
+    public async Task Silent_and_byte_a_second_peers_are_closed_at_the_Hello_deadline_and_a_real_client_still_connects_and_trades()
+    {
+        using var dir = new Scenario.TempDir();
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(dir.Path, "--Gateway:HelloTimeoutSeconds=2", "--Gateway:MaxPendingConnections=32", "--Gateway:MaxConnections=4");
+
+        var hostile = new List<GatewayClient>();
+        for (int i = 0; i < 64; i++)
+        {
+            hostile.Add(await GatewayClient.ConnectRawAsync(daemon.Host, daemon.GatewayPort));
+        }
+
+        // 64 peers that dribble a valid Hello one byte a second: never whole before the deadline.
+        byte[] hello = new byte[64];
+        int helloLength = new HelloMessage(-1, ReadOnlyMemory<byte>.Empty).WriteFrame(hello);
+        using var stopDribbling = new CancellationTokenSource();
+        var dribblers = new List<Task>();
+        for (int i = 0; i < 64; i++)
+        {
+            GatewayClient slow = await GatewayClient.ConnectRawAsync(daemon.Host, daemon.GatewayPort);
+            hostile.Add(slow);
+            dribblers.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    for (int b = 0; b < helloLength && !stopDribbling.IsCancellationRequested; b++)
+                    {
+                        await slow.SendRawAsync(hello.AsMemory(b, 1), stopDribbling.Token);
+                        await Task.Delay(1000, stopDribbling.Token);
+                    }
+                }
+                catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+                {
+                }
+            }));
+        }
+
+        // A real client, arriving while all 128 are connected, says Hello at once, is served and trades.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var real = new GatewaySession(await daemon.ConnectAsync()))
+        {
+            Assert.Equal(MessageType.Ack, (await real.CommandAsync(Deposit(3, "10000"))).Type);
+            Assert.Equal(MessageType.Ack, (await real.CommandAsync(OpenLong(3, "0.1", "20000", 10))).Type);
+            Assert.Equal(MessageType.PositionState, (await real.CommandAsync(new EngineCommand { Kind = CommandKind.QueryPosition, Account = 3, Instrument = Btc })).Type);
+        }
+
+        output.WriteLine($"real client served in {clock.ElapsedMilliseconds} ms beside 128 hostile sockets");
+
+        // Every hostile socket is closed by the daemon (Hello deadline, or pushed out by newer pending ones) well
+        // within deadline + sweep; none ever took one of the 4 authenticated slots.
+        ProtocolError[] reasons = await Task.WhenAll(hostile.Select(h => ClosedByDaemonAsync(h, 10)));
+        Assert.All(reasons, r => Assert.Contains(r, new[] { ProtocolError.HelloTimeout, ProtocolError.TooManyConnections }));
+        Assert.Contains(ProtocolError.HelloTimeout, reasons);
+        await stopDribbling.CancelAsync();
+        await Task.WhenAll(dribblers);
+        hostile.ForEach(h => h.Dispose());
+
+        var four = new List<GatewayClient>();
+        for (int i = 0; i < 4; i++)
+        {
+            four.Add(await daemon.ConnectAsync());
+        }
+
+        Assert.Equal(4, await WaitForConnectionsAsync(daemon, 4));
+        four.ForEach(f => f.Dispose());
+    }
+
+    [Fact]
+    public async Task An_idle_client_is_closed_after_the_idle_timeout_unless_it_sends_heartbeats()
+    {
+        using var dir = new Scenario.TempDir();
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(dir.Path, "--Gateway:IdleTimeoutSeconds=1.5");
+        using GatewayClient idle = await daemon.ConnectAsync();
+        using GatewayClient beating = await daemon.ConnectAsync();
+
+        // Heartbeats every 400 ms for 4 s, each answered with its token; the idle one is closed meanwhile.
+        Task<ProtocolError> idleEnd = ClosedByDaemonAsync(idle, 10);
+        for (long token = 1; token <= 10; token++)
+        {
+            await beating.SendHeartbeatAsync(token, DaemonProcess.Timeout(5));
+            GatewayMessage? ack = await beating.ReceiveAsync(DaemonProcess.Timeout(5));
+            Assert.Equal((MessageType.HeartbeatAck, token), (ack!.Value.Type, ack.Value.HeartbeatToken));
+            await Task.Delay(400);
+        }
+
+        Assert.True(idleEnd.IsCompleted, "the idle client should have been closed after 1.5 s");
+        Assert.Equal(ProtocolError.IdleTimeout, await idleEnd);
+        using var still = new GatewaySession(beating);
+        Assert.Equal(MessageType.Ack, (await still.CommandAsync(Deposit(4, "1"))).Type);
+        Assert.Equal(1, await WaitForConnectionsAsync(daemon, 1));
+    }
+
+    [Fact]
+    public async Task A_client_that_half_closes_inside_a_frame_is_told_TruncatedFrame_and_its_earlier_commands_are_answered()
+    {
+        using var dir = new Scenario.TempDir();
+        using DaemonProcess daemon = await DaemonProcess.StartAsync(dir.Path);
+        using GatewayClient c = await daemon.ConnectAsync();
+        byte[] deposit = CommandCodec.ToFrame(Deposit(9, "5") with { ClientSequence = 77 });
+        byte[] tick = CommandCodec.ToFrame(Tick(20000m) with { ClientSequence = 78 });
+        await c.SendRawAsync(deposit.Concat(tick.Take(tick.Length / 2)).ToArray(), DaemonProcess.Timeout(5));
+        c.Socket.Shutdown(SocketShutdown.Send);
+
+        GatewayMessage? ack = await c.ReceiveAsync(DaemonProcess.Timeout(10));
+        GatewayMessage? error = await c.ReceiveAsync(DaemonProcess.Timeout(10));
+
+        Assert.Equal((MessageType.Ack, 77L), (ack!.Value.Type, ack.Value.Event.ClientSequence));
+        Assert.Equal((MessageType.Error, ProtocolError.TruncatedFrame, true), (error!.Value.Type, error.Value.Error.Reason, error.Value.Error.Closing));
+        Assert.Null(await c.ReceiveAsync(DaemonProcess.Timeout(10)));
     }
 }
