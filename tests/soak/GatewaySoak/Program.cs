@@ -147,7 +147,7 @@ internal sealed class Fuzzer(Daemon daemon, Random random)
         {
             while (sent < total && clock.Elapsed < limit && !daemon.HasExited)
             {
-                if (random.Next(50) == 0)
+                if (random.Next(3) != 0)
                 {
                     // A closing frame on a connection of its own.
                     (byte[] frame, ProtocolError closingReason) = Closing();

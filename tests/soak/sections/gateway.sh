@@ -7,5 +7,5 @@ repo="$(cd "$(dirname "$0")/../../.." && pwd)"
 out="$repo/tests/soak/GatewaySoak/bin/Release/net10.0"
 flock /tmp/liq-cpu.lock dotnet build "$repo/engine/LiquidationEngine.Host" -c Release -v q -nologo >/dev/null
 flock /tmp/liq-cpu.lock dotnet build "$repo/tests/soak/GatewaySoak" -c Release -v q -nologo >/dev/null
-timeout 1800 dotnet "$out/GatewaySoak.dll" "$repo/engine/LiquidationEngine.Host/bin/Release/net10.0/liqengine.dll" \
+flock /tmp/liq-cpu.lock timeout 1800 dotnet "$out/GatewaySoak.dll" "$repo/engine/LiquidationEngine.Host/bin/Release/net10.0/liqengine.dll" \
   "$repo/config/instruments.json" "${SOAK_CYCLES:-30000}" "${SOAK_FRAMES:-1000000}"
