@@ -132,6 +132,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
             OpenOrderCapacity = _engine.OpenOrderCapacity,
             WaitStrategy = _engine.WaitStrategy,
             MultiProducer = true,
+            OrderWindowCapacity = _gatewayOptions.OrderLogCapacity,
         };
 
         DaemonLog.Recovering(_log, data, catalog.Count);
