@@ -261,6 +261,11 @@ public sealed class EngineCore : IEngineEventSink
     {
         EngineEvent copy = e;
         copy.EventSequence = e.Kind.IsBroadcast() ? ++State.LastEventSequence : 0;
+        if (copy.EventSequence > 0)
+        {
+            State.OrderWindow.Append(copy);
+        }
+
         _sink.Emit(copy);
     }
 }

@@ -175,6 +175,10 @@ internal static class ProtocolDocument
         n = new WelcomeMessage(3, 57, 5, 2, false, 1024).WriteFrame(welcome);
         o.Append("### 0xA0 Welcome (engine → client, reply to Hello) — body 29 bytes\n\n| offset | size | type | field |\n|---:|---:|---|---|\n| 0 | 4 | i32 | sourceId — this connection's id |\n| 4 | 8 | i64 | newestEventSequence in the order log (0 = empty) |\n| 12 | 8 | i64 | oldestEventSequence in the order log (0 = empty) |\n| 20 | 4 | i32 | replayCount — logged messages that follow before live traffic |\n| 24 | 1 | u8 | gap — 1 when messages after the resume point have left the log |\n| 25 | 4 | i32 | maxBodyBytes the gateway accepts |\n\n");
         o.Append("Example:\n\n").Append(Hex(welcome[..n])).Append('\n');
+        byte[] heartbeat = new byte[64];
+        n = new HeartbeatMessage(7).WriteFrame(heartbeat, MessageType.Heartbeat);
+        o.Append("### 0x31 Heartbeat (client → engine, any time after Hello) and 0xA1 HeartbeatAck (engine → client) — body 8 bytes\n\n| offset | size | type | field |\n|---:|---:|---|---|\n| 0 | 8 | i64 | token — any value; the HeartbeatAck echoes it |\n\n");
+        o.Append("Example (Heartbeat, token 7; the HeartbeatAck differs only in the type byte and the CRC):\n\n").Append(Hex(heartbeat[..n])).Append('\n');
         byte[] error = new ErrorMessage(ProtocolError.BadChecksum, true, 0, 0).ToFrame();
         o.Append("### 0xAF Error (engine → client) — body 12 bytes\n\n| offset | size | type | field |\n|---:|---:|---|---|\n| 0 | 2 | u16 | reason (table below) |\n| 2 | 1 | u8 | closing — 1 when the gateway closes the connection after this frame |\n| 3 | 1 | u8 | type byte of the rejected frame (0 if unknown) |\n| 4 | 8 | i64 | clientSequence of the rejected frame when readable, else 0 |\n\n");
         o.Append("Example (bad checksum, closing):\n\n").Append(Hex(error)).Append('\n');
