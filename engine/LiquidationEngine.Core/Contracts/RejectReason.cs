@@ -54,6 +54,6 @@ public enum RejectReason : ushort
     WouldBreachMaintenance = 23,
     /// <summary>A funding rate outside ±100%.</summary>
     InvalidRate = 24,
-    /// <summary>The leverage is unchanged.</summary>
+    /// <summary>The requested leverage equals the position's current leverage (send add-margin to top up).</summary>
     LeverageUnchanged = 25,
 }

@@ -203,6 +203,12 @@ public sealed class IsolatedMarginLedger
 
         Instrument inst = _s.Catalog[instrument];
         RiskInputs p = _s.Inputs(slot);
+        if (leverage == p.Leverage)
+        {
+            // Nothing would change; a top-up without a leverage change is an add-margin.
+            return RejectReason.LeverageUnchanged;
+        }
+
         long mark = _s.Funding.Mark[instrument];
         long notionalPrice = mark > 0 ? Math.Max(mark, p.Entry) : p.Entry;
         if (leverage < 1 || leverage > MaxLeverage

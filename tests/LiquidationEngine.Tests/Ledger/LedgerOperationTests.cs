@@ -221,6 +221,16 @@ public class LedgerOperationTests
     }
 
     [Fact]
+    public void Setting_the_current_leverage_is_rejected_as_unchanged_even_with_a_transfer()
+    {
+        Engine e = WithLong(); // opened at 10x
+        Rejected(e, RejectReason.LeverageUnchanged, () => e.SetLeverage(1, Btc, 10));
+        Rejected(e, RejectReason.LeverageUnchanged, () => e.SetLeverage(1, Btc, 10, transfer: "500"));
+        Assert.Equal(Usd("2000"), e.Margin(1, Btc)); // 1 × 20,000 / 10, untouched
+        Assert.Equal(Usd("8000"), e.Main(1));
+    }
+
+    [Fact]
     public void Lowering_leverage_needs_the_block_to_cover_the_new_initial_margin()
     {
         Engine e = WithLong(); // 10x: margin 2,000
