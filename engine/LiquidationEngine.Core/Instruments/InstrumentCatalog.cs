@@ -155,6 +155,13 @@ public sealed class InstrumentCatalog
                 _ => throw new InstrumentConfigException($"{symbol}: maintenanceBasis must be \"mark\" or \"entry\", got \"{e.MaintenanceBasis}\"."),
             };
 
+            BracketBoundary boundary = e.BracketBoundary switch
+            {
+                null or "cap" => BracketBoundary.CapInclusive,
+                "floor" => BracketBoundary.FloorInclusive,
+                _ => throw new InstrumentConfigException($"{symbol}: bracketBoundary must be \"cap\" (floor < x ≤ cap) or \"floor\" (floor ≤ x < cap), got \"{e.BracketBoundary}\"."),
+            };
+
             instruments.Add(new Instrument(
                 instruments.Count,
                 symbol,
@@ -164,7 +171,8 @@ public sealed class InstrumentCatalog
                 ParseField<Rate>(e.LiquidationFeeRate, symbol, "liquidationFeeRate"),
                 basis,
                 brackets,
-                e.ReferencePrice is null ? default : ParseField<Price>(e.ReferencePrice, symbol, "referencePrice")));
+                e.ReferencePrice is null ? default : ParseField<Price>(e.ReferencePrice, symbol, "referencePrice"),
+                boundary));
             foreach (string alias in e.VenueSymbols ?? [])
             {
                 if (!aliases.TryAdd(alias, symbol))
@@ -222,6 +230,8 @@ public sealed class InstrumentCatalog
         public string? MaintenanceBasis { get; set; }
 
         public string? ReferencePrice { get; set; }
+
+        public string? BracketBoundary { get; set; }
 
         public List<BracketEntry>? Brackets { get; set; }
     }

@@ -355,7 +355,7 @@ public sealed class IsolatedMarginLedger
     private RejectReason Open(int ix, ref int head, Instrument inst, int side, long quantity, long price, int leverage, long fee)
     {
         // Size limits apply to opens and increases only: a reduce or close reports a trade that already happened.
-        if (Math.BigMul(quantity, price) >= (Int128)inst.Brackets[^1].Cap.Raw * Quantity.Scale)
+        if (inst.IsAboveCap(Math.BigMul(quantity, price), inst.Brackets.Length - 1))
         {
             return RejectReason.NotionalAboveLimit;
         }
@@ -396,7 +396,7 @@ public sealed class IsolatedMarginLedger
     {
         RiskInputs p = _s.Inputs(slot);
         long newQuantity = checked(p.Quantity + quantity);
-        if (Math.BigMul(newQuantity, price) >= (Int128)inst.Brackets[^1].Cap.Raw * Quantity.Scale)
+        if (inst.IsAboveCap(Math.BigMul(newQuantity, price), inst.Brackets.Length - 1))
         {
             return RejectReason.NotionalAboveLimit;
         }

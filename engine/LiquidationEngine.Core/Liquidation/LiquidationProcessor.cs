@@ -167,9 +167,8 @@ public sealed class LiquidationProcessor
         long lot = inst.LotSize.Raw;
         for (int j = bracket - 1; j >= 0; j--)
         {
-            // Largest lot multiple whose basis notional is strictly below the bracket's cap.
-            Int128 capProduct = (Int128)inst.Brackets[j].Cap.Raw * Quantity.Scale;
-            long keep = (long)((capProduct - 1) / basisPrice);
+            // Largest lot multiple whose basis notional still lies in bracket j (at its cap when caps are inclusive).
+            long keep = inst.MaxQuantityWithin(j, basisPrice);
             keep -= keep % lot;
             if (keep <= 0 || keep >= p.Quantity)
             {

@@ -116,7 +116,8 @@ public static class PositionRisk
     /// The bracket that holds the liquidation price, found without dividing: equity − MM is monotone in the notional
     /// (rising for a long, falling for a short), so the root lies in the first bracket at whose cap it has already
     /// turned non-negative (long) or negative (short). That bracket's root is the extreme root over all brackets,
-    /// because MM is the maximum of the bracket lines.
+    /// because MM is the maximum of the bracket lines. A root exactly on a cap is the same in both adjacent brackets
+    /// (MM is continuous there), so the result does not depend on <see cref="Instrument.Boundary"/>.
     /// </summary>
     private static int RootBracket(in RiskInputs p, Instrument instrument, long margin)
     {

@@ -50,12 +50,49 @@ public class InstrumentCatalogTests
     }
 
     [Fact]
-    public void Bracket_lookup_uses_floor_inclusive_cap_exclusive()
+    public void Bracket_lookup_includes_the_cap_by_default_as_Binance_writes_floor_below_x_up_to_cap()
     {
+        // Binance's bracket table: "0 < notional ≤ 50,000" is tier 1, "50,000 < notional ≤ 250,000" tier 2.
         Instrument btc = TestInstruments.Catalog()[0];
+        Assert.Equal(BracketBoundary.CapInclusive, btc.Boundary);
+        Assert.Equal(0, btc.BracketIndexFor(TestInstruments.Usd("50000")));
+        Assert.Equal(1, btc.BracketIndexFor(TestInstruments.Usd("50000.00000001")));
+        Assert.Equal(1, btc.BracketIndexFor(TestInstruments.Usd("250000")));
+        Assert.Equal(2, btc.BracketIndexFor(TestInstruments.Usd("250000.00000001")));
+        Assert.Equal(4, btc.BracketIndexFor(TestInstruments.Usd("99999999")));
+    }
+
+    [Fact]
+    public void Bracket_lookup_on_a_floor_inclusive_instrument_starts_the_next_bracket_at_the_cap()
+    {
+        Instrument btc = TestInstruments.BtcCatalog(BracketBoundary.FloorInclusive)[0];
         Assert.Equal(0, btc.BracketIndexFor(TestInstruments.Usd("49999.99999999")));
         Assert.Equal(1, btc.BracketIndexFor(TestInstruments.Usd("50000")));
-        Assert.Equal(4, btc.BracketIndexFor(TestInstruments.Usd("99999999")));
+        Assert.Equal(2, btc.BracketIndexFor(TestInstruments.Usd("250000")));
+    }
+
+    [Theory]
+    [InlineData(null, BracketBoundary.CapInclusive)]
+    [InlineData("cap", BracketBoundary.CapInclusive)]
+    [InlineData("floor", BracketBoundary.FloorInclusive)]
+    public void The_bracket_boundary_is_read_from_the_catalog_and_defaults_to_the_cap(string? value, BracketBoundary expected)
+    {
+        string json = Config(cum3: "1300");
+        if (value is not null)
+        {
+            json = json.Replace("\"liquidationFeeRate\": \"0.003\",", $"\"liquidationFeeRate\": \"0.003\", \"bracketBoundary\": \"{value}\",", StringComparison.Ordinal);
+        }
+
+        InstrumentCatalog c = InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(expected, c[0].Boundary);
+    }
+
+    [Fact]
+    public void An_unknown_bracket_boundary_is_rejected_naming_the_field()
+    {
+        string json = Config(cum3: "1300").Replace("\"liquidationFeeRate\": \"0.003\",", "\"liquidationFeeRate\": \"0.003\", \"bracketBoundary\": \"both\",", StringComparison.Ordinal);
+        var e = Assert.Throws<InstrumentConfigException>(() => InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        Assert.Contains("XYZ-USDT-PERP: bracketBoundary", e.Message, StringComparison.Ordinal);
     }
 
     private static string Config(string cum3) => $$"""

@@ -87,7 +87,7 @@ public class LedgerOperationTests
         Rejected(e, RejectReason.InvalidPrice, () => e.Fill(1, Btc, +1, "1", "20000.001"));
         Rejected(e, RejectReason.InvalidPrice, () => e.Fill(1, Btc, +1, "1", "-1"));
         Rejected(e, RejectReason.InvalidSide, () => e.Fill(1, Btc, 0, "1", "20000"));
-        Rejected(e, RejectReason.NotionalAboveLimit, () => e.Fill(1, Btc, +1, "1000", "20000"));
+        Rejected(e, RejectReason.NotionalAboveLimit, () => e.Fill(1, Btc, +1, "1000.001", "20000")); // 20,000,020 > the last cap 20,000,000 (20,000,000 itself is inside)
         Rejected(e, RejectReason.UnknownAccount, () => e.Fill(2, Btc, +1, "1", "20000"));
     }
 
