@@ -59,6 +59,26 @@ public sealed class LiquidationProcessor
         f.Mark[instrument] = mark;
         f.MarkSequence[instrument] = sequence;
         f.MarkTimeUs[instrument] = timestampUs;
+        CheckAt(instrument, mark, sink, ref template);
+        return RejectReason.None;
+    }
+
+    /// <summary>
+    /// Runs the index check for one instrument at its current mark, without a new tick: called after a funding
+    /// settlement, which moves the index offsets and may put blocks in breach. O(log n + k), like a tick. Does nothing
+    /// before the instrument's first mark (risk cannot be evaluated without one).
+    /// </summary>
+    public void CheckAtCurrentMark(int instrument, IEngineEventSink sink, ref EngineEvent template)
+    {
+        long mark = _s.Funding.Mark[instrument];
+        if (mark > 0)
+        {
+            CheckAt(instrument, mark, sink, ref template);
+        }
+    }
+
+    private void CheckAt(int instrument, long mark, IEngineEventSink sink, ref EngineEvent template)
+    {
         EnsureScratch();
         int n = _s.Index.TakeCrossed(instrument * 2, mark, _candidates, 0);
         n = _s.Index.TakeCrossed((instrument * 2) + 1, mark, _candidates, n);
@@ -66,8 +86,6 @@ public sealed class LiquidationProcessor
         {
             ProcessCandidates(instrument, mark, n, sink, ref template);
         }
-
-        return RejectReason.None;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -129,6 +129,10 @@ public sealed class EngineCore : IEngineEventSink
                     e.Price = c.Price;
                     e.FundingRate = c.Rate;
                     Emit(e);
+
+                    // Funding alone can put a block in breach: check at the instrument's last mark (not the
+                    // settlement's price, which may be older) so it is liquidated now, not at the next tick.
+                    Liquidations.CheckAtCurrentMark(c.Instrument, this, ref e);
                 }
 
                 return fr;
