@@ -43,7 +43,28 @@ public sealed class IsolatedMarginLedger
         return RejectReason.None;
     }
 
-    /// <summary>Debits a main balance. Isolated margin is never available to a withdrawal.</summary>
+    /// <summary>
+    /// Records the margin the cross engine's positions and orders use for (account, asset). The latest report
+    /// replaces the previous one, so a repeated report changes nothing. The engine never changes it itself.
+    /// </summary>
+    public RejectReason ReportCrossUsage(long account, int asset, long usage)
+    {
+        if ((uint)asset >= (uint)_s.Accounts.AssetCount)
+        {
+            return RejectReason.UnknownAsset;
+        }
+
+        if (usage < 0)
+        {
+            return RejectReason.InvalidAmount;
+        }
+
+        int ix = _s.Accounts.GetOrAdd(account);
+        _s.Accounts.CrossUsage(ix, asset) = usage;
+        return RejectReason.None;
+    }
+
+    /// <summary>Debits a main balance, within main − cross usage. Isolated margin is never available to a withdrawal.</summary>
     public RejectReason Withdraw(long account, int asset, long amount)
     {
         RejectReason invalid = ValidateTransfer(asset, amount);
@@ -58,13 +79,12 @@ public sealed class IsolatedMarginLedger
             return RejectReason.UnknownAccount;
         }
 
-        ref long main = ref _s.Accounts.Main(ix, asset);
-        if (main < amount)
+        if (_s.Accounts.Available(ix, asset) < amount)
         {
             return RejectReason.InsufficientBalance;
         }
 
-        main -= amount;
+        _s.Accounts.Main(ix, asset) -= amount;
         _s.Books.Withdrawals[asset] += amount;
         return RejectReason.None;
     }
@@ -73,8 +93,13 @@ public sealed class IsolatedMarginLedger
     /// Applies a user trade fill to the isolated position of (account, instrument): opens it, increases it, reduces it
     /// or closes it. A fill larger than the position on the opposite side is rejected (no flip: send a close and an open).
     /// </summary>
-    public RejectReason TradeFill(long account, int instrument, int side, long quantity, long price, int leverage, long fee)
+    public RejectReason TradeFill(long account, int instrument, int side, long quantity, long price, int leverage, long fee, MarginMode mode = MarginMode.Isolated)
     {
+        if (mode != MarginMode.Isolated)
+        {
+            return mode == MarginMode.Cross ? RejectReason.CrossFill : RejectReason.InvalidMarginMode;
+        }
+
         RejectReason r = ValidateFill(instrument, side, quantity, price, fee, out Instrument inst);
         if (r != RejectReason.None)
         {
@@ -120,7 +145,7 @@ public sealed class IsolatedMarginLedger
 
         int asset = _s.Catalog[instrument].SettlementAsset;
         ref long main = ref _s.Accounts.Main(ix, asset);
-        if (main < amount)
+        if (_s.Accounts.Available(ix, asset) < amount)
         {
             return RejectReason.InsufficientBalance;
         }
@@ -218,7 +243,7 @@ public sealed class IsolatedMarginLedger
         }
 
         ref long main = ref _s.Accounts.Main(ix, inst.SettlementAsset);
-        if (main < transfer)
+        if (transfer > 0 && _s.Accounts.Available(ix, inst.SettlementAsset) < transfer)
         {
             return RejectReason.InsufficientBalance;
         }
@@ -369,7 +394,7 @@ public sealed class IsolatedMarginLedger
         long im = PositionRisk.InitialMargin(quantity, price, leverage);
         long required = checked(im + fee);
         ref long main = ref _s.Accounts.Main(ix, inst.SettlementAsset);
-        if (main < required)
+        if (_s.Accounts.Available(ix, inst.SettlementAsset) < required)
         {
             return RejectReason.InsufficientBalance;
         }
@@ -412,7 +437,7 @@ public sealed class IsolatedMarginLedger
         long im = PositionRisk.InitialMargin(quantity, price, p.Leverage);
         long required = checked(im + fee);
         ref long main = ref _s.Accounts.Main(ix, inst.SettlementAsset);
-        if (main < required)
+        if (_s.Accounts.Available(ix, inst.SettlementAsset) < required)
         {
             return RejectReason.InsufficientBalance;
         }
