@@ -60,4 +60,6 @@ public enum RejectReason : ushort
     CrossFill = 26,
     /// <summary>A margin mode other than 0 (isolated) or 1 (cross).</summary>
     InvalidMarginMode = 27,
+    /// <summary>An amount moved to or from main with more decimals than its asset has (USDC: 6).</summary>
+    FinerThanAssetPrecision = 28,
 }

@@ -144,6 +144,11 @@ public sealed class IsolatedMarginLedger
         }
 
         int asset = _s.Catalog[instrument].SettlementAsset;
+        if (!_s.Catalog.IsOnAssetGrid(asset, amount))
+        {
+            return RejectReason.FinerThanAssetPrecision;
+        }
+
         ref long main = ref _s.Accounts.Main(ix, asset);
         if (_s.Accounts.Available(ix, asset) < amount)
         {
@@ -184,6 +189,11 @@ public sealed class IsolatedMarginLedger
         }
 
         Instrument inst = _s.Catalog[instrument];
+        if (!_s.Catalog.IsOnAssetGrid(inst.SettlementAsset, amount))
+        {
+            return RejectReason.FinerThanAssetPrecision;
+        }
+
         RiskInputs p = _s.Inputs(slot);
         if (PositionRisk.UnrealisedPnl(p, mark, Rounding.Down) <= 0)
         {
@@ -240,6 +250,11 @@ public sealed class IsolatedMarginLedger
             || leverage > inst.Brackets[inst.BracketIndexForProduct(Math.BigMul(p.Quantity, notionalPrice))].MaxLeverage)
         {
             return RejectReason.InvalidLeverage;
+        }
+
+        if (!_s.Catalog.IsOnAssetGrid(inst.SettlementAsset, transfer))
+        {
+            return RejectReason.FinerThanAssetPrecision;
         }
 
         ref long main = ref _s.Accounts.Main(ix, inst.SettlementAsset);
@@ -331,6 +346,7 @@ public sealed class IsolatedMarginLedger
     private RejectReason ValidateTransfer(int asset, long amount)
         => (uint)asset >= (uint)_s.Accounts.AssetCount ? RejectReason.UnknownAsset
             : amount <= 0 ? RejectReason.InvalidAmount
+            : !_s.Catalog.IsOnAssetGrid(asset, amount) ? RejectReason.FinerThanAssetPrecision
             : RejectReason.None;
 
     private static void Accumulate(FundingBook f, int sideIx, long charge)
@@ -391,8 +407,9 @@ public sealed class IsolatedMarginLedger
             return RejectReason.InvalidLeverage;
         }
 
-        long im = PositionRisk.InitialMargin(quantity, price, leverage);
-        long required = checked(im + fee);
+        // The transfer out of main is on the asset's grid, rounded up; the block keeps what the fee leaves (≥ IM).
+        long required = _s.Catalog.RoundToAsset(inst.SettlementAsset, checked(PositionRisk.InitialMargin(quantity, price, leverage) + fee), Rounding.Up);
+        long im = required - fee;
         ref long main = ref _s.Accounts.Main(ix, inst.SettlementAsset);
         if (_s.Accounts.Available(ix, inst.SettlementAsset) < required)
         {
@@ -434,8 +451,8 @@ public sealed class IsolatedMarginLedger
         // Weighted average entry, rounded against the trader (up for longs, down for shorts).
         Int128 cost = Math.BigMul(p.Quantity, p.Entry) + Math.BigMul(quantity, price);
         long entry = FixedPoint.Divide(cost, newQuantity, p.Side > 0 ? Rounding.Up : Rounding.Down);
-        long im = PositionRisk.InitialMargin(quantity, price, p.Leverage);
-        long required = checked(im + fee);
+        long required = _s.Catalog.RoundToAsset(inst.SettlementAsset, checked(PositionRisk.InitialMargin(quantity, price, p.Leverage) + fee), Rounding.Up);
+        long im = required - fee;
         ref long main = ref _s.Accounts.Main(ix, inst.SettlementAsset);
         if (_s.Accounts.Available(ix, inst.SettlementAsset) < required)
         {
@@ -493,7 +510,10 @@ public sealed class IsolatedMarginLedger
         _s.Books.FeePool[asset] += feeCharged;
         if (rest >= 0)
         {
-            _s.Accounts.Main(ix, asset) += rest;
+            // The payout to main is rounded down onto the asset's grid; the sub-unit dust goes to the insurance fund.
+            long payout = _s.Catalog.RoundToAsset(asset, rest, Rounding.Down);
+            _s.Accounts.Main(ix, asset) += payout;
+            _s.Books.InsuranceFund[asset] += rest - payout;
         }
         else
         {

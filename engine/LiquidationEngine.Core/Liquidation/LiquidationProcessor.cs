@@ -384,7 +384,10 @@ public sealed class LiquidationProcessor
         int ix = _s.Positions.AccountIx[slot];
         if (margin >= 0)
         {
-            _s.Accounts.Main(ix, asset) += margin;
+            // Onto the asset's grid, rounded down, like any full close; the dust goes to the fund.
+            long payout = _s.Catalog.RoundToAsset(asset, margin, Rounding.Down);
+            _s.Accounts.Main(ix, asset) += payout;
+            _s.Books.InsuranceFund[asset] += margin - payout;
         }
         else
         {

@@ -95,6 +95,27 @@ public class InstrumentCatalogTests
         Assert.Contains("XYZ-USDT-PERP: bracketBoundary", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Asset_precision_is_read_from_the_catalog_and_defaults_to_8_decimals()
+    {
+        string json = Config(cum3: "1300").Replace("\"assets\": [\"USDT\"],", "\"assets\": [\"USDT\", \"USDC\"], \"assetDecimals\": { \"USDC\": 6 },", StringComparison.Ordinal);
+        InstrumentCatalog c = InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        Assert.Equal([8, 6], c.AssetDecimals);
+        Assert.Equal(100, c.AssetUnit(1)); // 10^-6 is 100 raw units of 10^-8
+        Assert.Equal(TestInstruments.Usd("1.000001"), c.RoundToAsset(1, TestInstruments.Usd("1.00000001"), LiquidationEngine.Numerics.Rounding.Up));
+        Assert.Equal(TestInstruments.Usd("1"), c.RoundToAsset(1, TestInstruments.Usd("1.00000099"), LiquidationEngine.Numerics.Rounding.Down));
+    }
+
+    [Theory]
+    [InlineData("{ \"EUR\": 2 }", "\"EUR\" is not in")]
+    [InlineData("{ \"USDT\": 9 }", "precision 9")]
+    public void A_bad_asset_precision_is_rejected_naming_it(string decimals, string expected)
+    {
+        string json = Config(cum3: "1300").Replace("\"assets\": [\"USDT\"],", $"\"assets\": [\"USDT\"], \"assetDecimals\": {decimals},", StringComparison.Ordinal);
+        var e = Assert.Throws<InstrumentConfigException>(() => InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
     private static string Config(string cum3) => $$"""
         {
           "assets": ["USDT"],
