@@ -19,7 +19,8 @@ public sealed class Instrument
         MaintenanceBasis basis,
         IReadOnlyList<RiskBracket> brackets,
         Price referencePrice = default,
-        BracketBoundary boundary = BracketBoundary.CapInclusive)
+        BracketBoundary boundary = BracketBoundary.CapInclusive,
+        VenueRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(symbol);
         ArgumentNullException.ThrowIfNull(brackets);
@@ -32,6 +33,7 @@ public sealed class Instrument
         Basis = basis;
         ReferencePrice = referencePrice;
         Boundary = boundary;
+        Rules = rules ?? VenueRules.CryptoCom;
         _brackets = [.. brackets];
         RiskTableValidator.Validate(symbol, tickSize, lotSize, liquidationFeeRate, _brackets);
         MaxMaintenanceRate = _brackets[^1].MaintenanceRate;
@@ -64,6 +66,9 @@ public sealed class Instrument
     /// <summary>Which bracket a notional exactly on a cap belongs to; every bracket choice goes through
     /// <see cref="BracketIndexForProduct"/> or <see cref="IsAboveCap"/>, so this one setting decides them all.</summary>
     public BracketBoundary Boundary { get; }
+
+    /// <summary>The venue rule profile for user operations on this instrument (<see cref="VenueRules.CryptoCom"/> by default).</summary>
+    public VenueRules Rules { get; }
 
     /// <summary>The highest MMR in the table; bounds how far funding can move a liquidation price.</summary>
     public Rate MaxMaintenanceRate { get; }

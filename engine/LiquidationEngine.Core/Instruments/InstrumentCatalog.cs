@@ -211,6 +211,12 @@ public sealed class InstrumentCatalog
                 _ => throw new InstrumentConfigException($"{symbol}: bracketBoundary must be \"cap\" (floor < x ≤ cap) or \"floor\" (floor ≤ x < cap), got \"{e.BracketBoundary}\"."),
             };
 
+            string profile = e.Profile ?? file.Profile ?? VenueRules.CryptoCom.Name;
+            if (!VenueRules.TryFind(profile, out VenueRules rules))
+            {
+                throw new InstrumentConfigException($"{symbol}: profile \"{profile}\" is not one of {string.Join(", ", VenueRules.All.Select(r => r.Name))}.");
+            }
+
             instruments.Add(new Instrument(
                 instruments.Count,
                 symbol,
@@ -221,7 +227,8 @@ public sealed class InstrumentCatalog
                 basis,
                 brackets,
                 e.ReferencePrice is null ? default : ParseField<Price>(e.ReferencePrice, symbol, "referencePrice"),
-                boundary));
+                boundary,
+                rules));
             foreach (string alias in e.VenueSymbols ?? [])
             {
                 if (!aliases.TryAdd(alias, symbol))
@@ -274,6 +281,8 @@ public sealed class InstrumentCatalog
 
         public Dictionary<string, int>? AssetDecimals { get; set; }
 
+        public string? Profile { get; set; }
+
         public List<InstrumentEntry>? Instruments { get; set; }
     }
 
@@ -296,6 +305,8 @@ public sealed class InstrumentCatalog
         public string? ReferencePrice { get; set; }
 
         public string? BracketBoundary { get; set; }
+
+        public string? Profile { get; set; }
 
         public List<BracketEntry>? Brackets { get; set; }
     }

@@ -195,7 +195,7 @@ public sealed class IsolatedMarginLedger
         }
 
         RiskInputs p = _s.Inputs(slot);
-        if (PositionRisk.UnrealisedPnl(p, mark, Rounding.Down) <= 0)
+        if (inst.Rules.RemoveMarginRequiresProfit && PositionRisk.UnrealisedPnl(p, mark, Rounding.Down) <= 0)
         {
             return RejectReason.RemoveMarginWithoutProfit;
         }
@@ -252,6 +252,11 @@ public sealed class IsolatedMarginLedger
             return RejectReason.InvalidLeverage;
         }
 
+        if (inst.Rules.LeverageChangeResetsMargin)
+        {
+            return ResetToLeverage(ix, slot, inst, p, leverage, transfer, mark);
+        }
+
         if (!_s.Catalog.IsOnAssetGrid(inst.SettlementAsset, transfer))
         {
             return RejectReason.FinerThanAssetPrecision;
@@ -287,6 +292,43 @@ public sealed class IsolatedMarginLedger
             _s.Positions.Leverage[slot] = (byte)leverage;
         }
 
+        return RejectReason.None;
+    }
+
+    /// <summary>
+    /// A leverage change on a profile that resets the block (Bybit): the block becomes exactly the initial margin at
+    /// the new leverage, <c>q × EP / leverage</c>; a shortfall comes from main (rounded up to the asset), a surplus goes
+    /// back (rounded down). The move is computed here, so the command must not carry a transfer.
+    /// </summary>
+    private RejectReason ResetToLeverage(int ix, int slot, Instrument inst, in RiskInputs p, int leverage, long transfer, long mark)
+    {
+        if (transfer != 0)
+        {
+            return RejectReason.InvalidAmount;
+        }
+
+        int asset = inst.SettlementAsset;
+        long delta = checked(PositionRisk.InitialMargin(p.Quantity, p.Entry, leverage) - p.Margin);
+        long toBlock = delta > 0
+            ? _s.Catalog.RoundToAsset(asset, delta, Rounding.Up)
+            : -_s.Catalog.RoundToAsset(asset, -delta, Rounding.Down);
+        if (toBlock > 0 && _s.Accounts.Available(ix, asset) < toBlock)
+        {
+            return RejectReason.InsufficientBalance;
+        }
+
+        long margin = checked(p.Margin + toBlock);
+        if (mark > 0 && PositionRisk.IsInBreach(p with { Margin = margin }, inst, mark))
+        {
+            return RejectReason.WouldBreachMaintenance;
+        }
+
+        _s.IndexRemove(slot);
+        _s.SettleFunding(slot);
+        _s.Accounts.Main(ix, asset) -= toBlock;
+        _s.Positions.Margin[slot] = margin;
+        _s.Positions.Leverage[slot] = (byte)leverage;
+        _s.IndexInsert(slot);
         return RejectReason.None;
     }
 
@@ -497,7 +539,21 @@ public sealed class IsolatedMarginLedger
             // Partial close: PnL stays in the block, which keeps its margin. The fee never takes it below zero.
             long charged = Math.Min(fee, Math.Max(0, beforeFee));
             _s.Books.FeePool[asset] += charged;
-            _s.Positions.Margin[slot] = beforeFee - charged;
+            long after = beforeFee - charged;
+            if (inst.Rules.PartialCloseReleasesMargin)
+            {
+                // Bybit: the closed share of the margin, M·x/q, and the realised PnL net of the fee go to main, so the
+                // block keeps M·(q − x)/q. Only a positive amount moves: main never pays a block's loss.
+                long share = FixedPoint.Divide(Math.BigMul(p.Margin, quantity), p.Quantity, Rounding.Down);
+                long release = _s.Catalog.RoundToAsset(asset, Math.Min(after, checked(share + pnl - charged)), Rounding.Down);
+                if (release > 0)
+                {
+                    _s.Accounts.Main(ix, asset) += release;
+                    after -= release;
+                }
+            }
+
+            _s.Positions.Margin[slot] = after;
             _s.Positions.Size[slot] = p.Side * (p.Quantity - quantity);
             _s.IndexInsert(slot);
             return RejectReason.None;

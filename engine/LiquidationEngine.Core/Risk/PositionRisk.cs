@@ -187,11 +187,12 @@ public static class PositionRisk
         return bp > KeyClamp ? KeyClamp : (long)bp;
     }
 
-    /// <summary>Max removable margin: <c>max(0, min(M − MM, M + uPnL − IM at mark))</c>; 0 unless uPnL &gt; 0.</summary>
+    /// <summary>Max removable margin: <c>max(0, min(M − MM, M + uPnL − IM at mark))</c>; 0 unless uPnL &gt; 0 when the
+    /// instrument's profile removes margin only in profit (<see cref="VenueRules.RemoveMarginRequiresProfit"/>).</summary>
     public static long MaxRemovableMargin(in RiskInputs p, Instrument instrument, long mark)
     {
         long upnl = UnrealisedPnl(p, mark, Rounding.Down);
-        if (upnl <= 0)
+        if (upnl <= 0 && instrument.Rules.RemoveMarginRequiresProfit)
         {
             return 0;
         }

@@ -116,6 +116,20 @@ public class InstrumentCatalogTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_venue_profile_is_read_per_catalog_and_per_instrument_and_defaults_to_crypto_com()
+    {
+        string plain = Config(cum3: "1300");
+        Assert.Same(VenueRules.CryptoCom, InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(plain)))[0].Rules);
+        string catalogWide = plain.Replace("\"assets\": [\"USDT\"],", "\"assets\": [\"USDT\"], \"profile\": \"binance\",", StringComparison.Ordinal);
+        Assert.Same(VenueRules.Binance, InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(catalogWide)))[0].Rules);
+        string own = catalogWide.Replace("\"liquidationFeeRate\": \"0.003\",", "\"liquidationFeeRate\": \"0.003\", \"profile\": \"bybit\",", StringComparison.Ordinal);
+        Assert.Same(VenueRules.Bybit, InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(own)))[0].Rules);
+        string bad = plain.Replace("\"liquidationFeeRate\": \"0.003\",", "\"liquidationFeeRate\": \"0.003\", \"profile\": \"kraken\",", StringComparison.Ordinal);
+        var e = Assert.Throws<InstrumentConfigException>(() => InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(bad))));
+        Assert.Contains("profile \"kraken\"", e.Message, StringComparison.Ordinal);
+    }
+
     private static string Config(string cum3) => $$"""
         {
           "assets": ["USDT"],

@@ -38,8 +38,8 @@ internal static class TestInstruments
     }
 
     /// <summary>One instrument, BTC-USDT-PERP with the FAQ table, with caps on the given side of the boundary.</summary>
-    public static InstrumentCatalog BtcCatalog(BracketBoundary boundary)
-        => new(["USDT"], [new Instrument(0, "BTC-USDT-PERP", Usdt, P("0.01"), Q("0.001"), R("0.003"), MaintenanceBasis.Mark, FaqBrackets(), P("20000"), boundary)]);
+    public static InstrumentCatalog BtcCatalog(BracketBoundary boundary, VenueRules? rules = null)
+        => new(["USDT"], [new Instrument(0, "BTC-USDT-PERP", Usdt, P("0.01"), Q("0.001"), R("0.003"), MaintenanceBasis.Mark, FaqBrackets(), P("20000"), boundary, rules)]);
 
     public static RiskBracket B(string floor, string cap, int lev, string mmr, string cum)
         => new(Money.Parse(floor), Money.Parse(cap), lev, Rate.Parse(mmr), Money.Parse(cum));
