@@ -2,12 +2,13 @@ namespace LiquidationEngine.Instruments;
 
 /// <summary>
 /// A named set of the isolated-margin rules on which venues differ (docs/MARGIN.md, "Venue rule profiles"). Read only
-/// by user operations (remove margin, leverage change, partial close), never on the tick path.
+/// by user operations (remove margin, leverage change, partial close) and liquidation settlement, never on the tick path.
 /// </summary>
 public sealed class VenueRules
 {
-    private VenueRules(string name, bool removeMarginRequiresProfit, bool leverageChangeResetsMargin, bool partialCloseReleasesMargin)
+    private VenueRules(string name, bool removeMarginRequiresProfit, bool leverageChangeResetsMargin, bool partialCloseReleasesMargin, bool liquidationSurplusToTrader = false)
     {
+        LiquidationSurplusToTrader = liquidationSurplusToTrader;
         Name = name;
         RemoveMarginRequiresProfit = removeMarginRequiresProfit;
         LeverageChangeResetsMargin = leverageChangeResetsMargin;
@@ -26,8 +27,12 @@ public sealed class VenueRules
     /// (added margin "returns to zero"), and a partial close releases the margin pro rata, realised PnL to the wallet.</summary>
     public static VenueRules Bybit { get; } = new("bybit", true, true, true);
 
+    /// <summary>dYdX Chain: after the liquidation penalty, what is left of a liquidated block stays with the trader
+    /// ("the liquidation engine will attempt to leave funds in accounts of positive value"); other rules as Crypto.com.</summary>
+    public static VenueRules Dydx { get; } = new("dydx", true, false, false, liquidationSurplusToTrader: true);
+
     /// <summary>Every profile, by name.</summary>
-    public static IReadOnlyList<VenueRules> All { get; } = [CryptoCom, Binance, Bybit];
+    public static IReadOnlyList<VenueRules> All { get; } = [CryptoCom, Binance, Bybit, Dydx];
 
     /// <summary>The profile's catalog name.</summary>
     public string Name { get; }
@@ -40,6 +45,10 @@ public sealed class VenueRules
 
     /// <summary>A partial close of x of q returns <c>M·x/q + realised PnL − fee</c> to main when that is positive.</summary>
     public bool PartialCloseReleasesMargin { get; }
+
+    /// <summary>What is left of a fully liquidated block after the liquidation fee returns to main (dYdX) rather
+    /// than going to the insurance fund. Read when a liquidation settles (a fill or no-fill report), not on ticks.</summary>
+    public bool LiquidationSurplusToTrader { get; }
 
     /// <summary>Finds a profile by its catalog name.</summary>
     public static bool TryFind(string name, out VenueRules rules)

@@ -10,7 +10,8 @@ namespace LiquidationEngine.Liquidation;
 /// <summary>
 /// Mark ticks → liquidation orders, and the settlement of their outcomes (fills, no-fills, fund takeover, ADL).
 /// Runs on the writer thread. Never reads or writes a main (cross) balance, except the documented return of an
-/// ADL'd counterparty's block when ADL closes that position entirely.
+/// ADL'd counterparty's block when ADL closes that position entirely, and, on a profile that leaves the surplus
+/// with the trader (<see cref="VenueRules.LiquidationSurplusToTrader"/>, dYdX), what a liquidated block has left.
 /// </summary>
 /// <remarks>
 /// Per tick: the index yields the candidates whose key the mark crossed; each is checked exactly (equity &lt; MM);
@@ -418,9 +419,16 @@ public sealed class LiquidationProcessor
             return;
         }
 
-        // Whatever is left above bankruptcy goes to the fund; a shortfall is paid by it. Main is never touched.
-        _s.Books.InsuranceFund[asset] += margin;
-        fundDelta += margin;
+        // Whatever is left above bankruptcy goes to the fund; a shortfall is paid by it. Main is never touched,
+        // except on a profile that leaves the surplus with the trader (dYdX): then it returns to main, rounded down.
+        long toTrader = margin > 0 && inst.Rules.LiquidationSurplusToTrader ? _s.Catalog.RoundToAsset(asset, margin, Rounding.Down) : 0;
+        if (toTrader > 0)
+        {
+            _s.Accounts.Main(_s.Positions.AccountIx[slot], asset) += toTrader;
+        }
+
+        _s.Books.InsuranceFund[asset] += margin - toTrader;
+        fundDelta += margin - toTrader;
         _s.Positions.Margin[slot] = 0;
         _s.Positions.Size[slot] = 0;
     }

@@ -115,4 +115,24 @@ public class VenueProfileTests
         Assert.Equal(Usd("1000"), e.Margin(1, Btc));
         Assert.Equal(Usd("7000"), e.Main(1));
     }
+    [Theory]
+    [InlineData("crypto-com", "0", "100")]
+    [InlineData("dydx", "45.7", "54.3")]
+    public void The_surplus_of_a_liquidated_block_goes_to_the_fund_or_with_dydx_to_the_trader(string profile, string toMain, string toFund)
+    {
+        // 1 BTC long at 20,000 at 10x: M 2,000, BP 18,000. Filled at 18,100: PnL −1,900 leaves 100; the fee
+        // 1 × 18,100 × 0.3% = 54.3 goes to the fund. The remaining 45.7 goes to the fund (Crypto.com: "any remaining
+        // balance goes to the insurance fund") or stays with the trader (dYdX: the engine "will attempt to leave
+        // funds in accounts of positive value ... after they have paid the Maximum Liquidation Penalty").
+        Assert.True(VenueRules.TryFind(profile, out VenueRules rules));
+        Engine e = With(rules);
+        e.Deposit(1, "10000");
+        e.Fill(1, Btc, +1, "1", "20000", leverage: 10);
+        e.Tick(Btc, "18072");
+        EngineEvent order = Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
+        Assert.Equal(RejectReason.None, e.LiquidationFill(order.OrderId, "1", "18100"));
+        Assert.Equal(Usd("8000") + Usd(toMain), e.Main(1));
+        Assert.Equal(Usd(toFund), e.Fund());
+        Assert.Equal(Usd(toFund), e.Log.OfKind(EventKind.LiquidationSettled).Single().FundDelta);
+    }
 }
