@@ -63,4 +63,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(19, LogLevel.Warning, "Stopped without a clean drain (drained {Drained}, final snapshot {Snapshot}): exit code {ExitCode}; the restart replays the journal")]
     public static partial void StopIncomplete(ILogger logger, bool drained, bool snapshot, int exitCode);
+
+    [LoggerMessage(40, LogLevel.Error, "Journal repaired on request (Journal:Repair): {Action}")]
+    public static partial void JournalRepaired(ILogger logger, string action);
 }
