@@ -40,6 +40,9 @@ public enum MessageType : byte
     /// <summary>Inbound: a venue top-up of an insurance fund.</summary>
     InsuranceDeposit = 0x0B,
 
+    /// <summary><see cref="Contracts.CommandKind.CrossUsage"/>.</summary>
+    CrossUsage = 0x0C,
+
     /// <summary>Inbound: query one position.</summary>
     QueryPosition = 0x15,
 
