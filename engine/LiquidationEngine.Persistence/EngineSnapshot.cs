@@ -59,7 +59,7 @@ public static class EngineSnapshot
     {
         long bytes = 64
             + (5L * s.Positions.Capacity) + (59L * s.Positions.Count)
-            + (s.Accounts.Count * (12L + (8L * s.Accounts.AssetCount)))
+            + (s.Accounts.Count * (12L + (16L * s.Accounts.AssetCount)))
             + (16L * 5 * s.Catalog.Assets.Count) + (8L * ((2 * s.Catalog.Assets.Count) + (9 * s.Catalog.Count)))
             + (45L * s.OpenOrders.Count) + 12;
         return (int)Math.Min(bytes, Array.MaxLength);
@@ -128,7 +128,7 @@ public static class EngineSnapshot
             throw new InvalidDataException($"snapshot was taken with {assets} assets and {instruments} instruments; the catalog has {catalog.Assets.Count} and {catalog.Count}");
         }
 
-        EngineState s = ReadState(r, catalog, sequence, accountCapacity, openOrderCapacity, assets, instruments);
+        EngineState s = ReadState(r, catalog, sequence, accountCapacity, openOrderCapacity, assets, instruments, version == Version ? AccountFields : LegacyAccountFields);
         if (r.BaseStream.Position < r.BaseStream.Length)
         {
             ReadOrderWindow(r, s.OrderWindow);
@@ -245,6 +245,9 @@ public static class EngineSnapshot
     private static readonly SlotField[] LiveSlotFields = [.. StateFields.Slots.Where(f => Stored(f.Use) && StateFields.Applies(f, PositionStatus.Open))];
     private static readonly AccountField[] AccountFields = [.. StateFields.Accounts.Where(f => Stored(f.Use))];
 
+    // Version 2 predates the cross side's usage: its accounts hold no such column, and it loads as zero.
+    private static readonly AccountField[] LegacyAccountFields = [.. AccountFields.Where(f => f.Name != "CrossUsage")];
+
     // The body after the header: every stored field of StateFields, in its order.
     private static void WriteState(BinaryWriter w, EngineState s)
     {
@@ -317,7 +320,7 @@ public static class EngineSnapshot
         }
     }
 
-    private static EngineState ReadState(BinaryReader r, InstrumentCatalog catalog, long sequence, int accountCapacity, int openOrderCapacity, int storedAssets, int storedInstruments)
+    private static EngineState ReadState(BinaryReader r, InstrumentCatalog catalog, long sequence, int accountCapacity, int openOrderCapacity, int storedAssets, int storedInstruments, AccountField[] accountFields)
     {
         // The header scalars come before the slot capacity the state is sized by.
         IReadOnlyList<ScalarField> header = StateFields.Header;
@@ -357,7 +360,7 @@ public static class EngineSnapshot
         for (int i = 0; i < accounts; i++)
         {
             int ix = -1;
-            foreach (AccountField f in AccountFields)
+            foreach (AccountField f in accountFields)
             {
                 for (int k = 0; k < (f.PerAsset ? storedAssets : 1); k++)
                 {

@@ -3,7 +3,7 @@ using System.Text;
 namespace LiquidationEngine.Instruments;
 
 /// <summary>What the data was written with: the catalog's assets and instruments by id (symbol, settlement asset,
-/// tick and lot size, brackets), one line each, so snapshots and journal segments can say what changed.</summary>
+/// tick and lot size, rule profile, bracket boundary, brackets; an asset's precision), one line each, so snapshots and journal segments can say what changed.</summary>
 /// <remarks>Instruments and assets keep their ids for the life of the data: a position or a balance is stored by id.
 /// Adding instruments or assets at new ids (after the last) is allowed; anything else that changes a line is not.</remarks>
 public sealed class CatalogFingerprint
@@ -24,7 +24,10 @@ public sealed class CatalogFingerprint
     public static CatalogFingerprint Of(InstrumentCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new CatalogFingerprint([.. catalog.Assets], [.. catalog.Instruments.Select(i => Line(catalog, i))]);
+        // An asset's line carries its precision: balances are stored on its grid.
+        return new CatalogFingerprint(
+            [.. catalog.Assets.Select((code, k) => $"{code} decimals {catalog.AssetDecimals[k]}")],
+            [.. catalog.Instruments.Select(i => Line(catalog, i))]);
     }
 
     /// <summary>A fingerprint read back (<see cref="Write"/>).</summary>
@@ -111,7 +114,8 @@ public sealed class CatalogFingerprint
     {
         var b = new StringBuilder();
         b.Append(i.Symbol).Append(" settles ").Append(catalog.Assets[i.SettlementAsset])
-            .Append(" tick ").Append(i.TickSize).Append(" lot ").Append(i.LotSize).Append(" brackets");
+            .Append(" tick ").Append(i.TickSize).Append(" lot ").Append(i.LotSize)
+            .Append(" rules ").Append(i.Rules.Name).Append(" boundary ").Append(i.Boundary).Append(" brackets");
         foreach (RiskBracket r in i.Brackets)
         {
             b.Append(' ').Append(r.Floor).Append("..").Append(r.Cap).Append(" x").Append(r.MaxLeverage)

@@ -127,6 +127,7 @@ public static class StateFields
         new("Id", 8, Both, false, static (a, ix, _) => a.IdOf(ix), null),
         new("PositionHead", 4, FieldUse.Stored, false, static (a, ix, _) => a.PositionHead(ix), static (a, ix, _, v) => a.PositionHead(ix) = unchecked((int)v)),
         new("Main", 8, Both, true, static (a, ix, k) => a.Main(ix, k), static (a, ix, k, v) => a.Main(ix, k) = v),
+        new("CrossUsage", 8, Both, true, static (a, ix, k) => a.CrossUsage(ix, k), static (a, ix, k, v) => a.CrossUsage(ix, k) = v),
     ];
 
     /// <summary>Per-asset books, then per-instrument (mark) and per-instrument-side (funding) arrays.</summary>

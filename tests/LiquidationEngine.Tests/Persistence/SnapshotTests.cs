@@ -50,6 +50,34 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void The_cross_sides_reported_usage_survives_a_snapshot_and_still_limits_isolated_opens()
+    {
+        // Main 100,000; the cross side reports 99,000 in use: 1,000 available. A 0.5 BTC open at 20,000 and 10x
+        // needs 1,000 of IM, a 0.6 BTC open 1,200 (hand-worked; the default fee is 0).
+        Engine e = new(positions: 8);
+        e.Deposit(1, "100000");
+        Assert.Equal(RejectReason.None, e.CrossUsage(1, "99000"));
+        (EngineState restored, _) = RoundTrip(e);
+        Assert.Equal(e.Hash(), StateHasher.Compute(restored));
+        Assert.Equal(e.State.Accounts.CrossUsage(e.State.Accounts.Find(1), 0), restored.Accounts.CrossUsage(restored.Accounts.Find(1), 0));
+
+        var after = new Engine(restored);
+        Assert.Equal(RejectReason.InsufficientBalance, after.Fill(1, 0, 1, "0.6", "20000", leverage: 10));
+        Assert.Equal(RejectReason.None, after.Fill(1, 0, 1, "0.5", "20000", leverage: 10));
+    }
+
+    [Fact]
+    public void A_snapshot_hash_covers_the_cross_usage()
+    {
+        Engine a = new(positions: 8);
+        Engine b = new(positions: 8);
+        a.Deposit(1, "100000");
+        b.Deposit(1, "100000");
+        b.CrossUsage(1, "1");
+        Assert.NotEqual(StateHasher.Compute(a.State), StateHasher.Compute(b.State));
+    }
+
+    [Fact]
     public void A_restored_engine_behaves_exactly_like_the_original_afterwards()
     {
         foreach (int minCapacity in new[] { 0, 1000 })

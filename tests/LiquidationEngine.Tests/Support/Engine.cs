@@ -18,6 +18,15 @@ internal sealed class Engine
         Core = new EngineCore(State, Log);
     }
 
+    /// <summary>An engine over a state that already exists, e.g. one restored from a snapshot.</summary>
+    public Engine(EngineState state)
+    {
+        Catalog = state.Catalog;
+        State = state;
+        Log = new EventLog();
+        Core = new EngineCore(State, Log);
+    }
+
     public InstrumentCatalog Catalog { get; }
 
     public EngineState State { get; }
