@@ -39,13 +39,17 @@ public sealed class RecoveryResult
     /// <summary>The state hash after recovery.</summary>
     public ulong StateHash { get; init; }
 
+    /// <summary>What a requested journal repair did, one line per action (empty when none was asked or needed).</summary>
+    public IReadOnlyList<string> Repairs { get; init; } = [];
+
     /// <summary>Wall time taken.</summary>
     public TimeSpan Elapsed { get; init; }
 }
 
 /// <summary>
 /// Restart: load the newest valid snapshot, then replay the journal tail through <see cref="EngineCore.Apply"/> —
-/// the writer's own code path — in sequence order. A torn tail record is truncated. Events from the replay go to a
+/// the writer's own code path — in sequence order. A torn tail (a partial record) is cut off; damage stops recovery
+/// unless a repair was asked. Events from the replay go to a
 /// sink so the gateway's order log knows every order the journal can reproduce.
 /// </summary>
 public static class EngineRecovery
@@ -58,12 +62,18 @@ public static class EngineRecovery
     /// <param name="sink">Receives every event the replay emits, in order (the order log takes orders and settlements).</param>
     /// <param name="rebuildOrderLogFromOlderSnapshot">Also replay from the previous snapshot to the latest one into a scratch
     /// state, only to re-emit the orders of that window, so clients can resume across the latest snapshot.</param>
-    public static RecoveryResult Recover(InstrumentCatalog catalog, string snapshotDirectory, string journalDirectory, EngineOptions options, IEngineEventSink sink, bool rebuildOrderLogFromOlderSnapshot = true)
+    /// <param name="repairJournal">Repair journal damage first (<see cref="JournalRepair.Repair"/>) instead of
+    /// throwing <see cref="JournalDamageException"/>.</param>
+    /// <exception cref="JournalDamageException">The journal is damaged (not a torn tail) and no repair was asked.</exception>
+    /// <exception cref="CatalogMismatchException">A snapshot or journal segment was written with a catalog whose ids
+    /// meant something else.</exception>
+    public static RecoveryResult Recover(InstrumentCatalog catalog, string snapshotDirectory, string journalDirectory, EngineOptions options, IEngineEventSink sink, bool rebuildOrderLogFromOlderSnapshot = true, bool repairJournal = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
         long start = Stopwatch.GetTimestamp();
+        IReadOnlyList<string> repairs = repairJournal ? JournalRepair.Repair(journalDirectory, SegmentHeader(catalog, options)) : [];
         var store = new SnapshotStore(snapshotDirectory);
         var rejected = new List<string>();
         var loaded = new List<(SnapshotFile File, EngineState State)>();
@@ -96,7 +106,16 @@ public static class EngineRecovery
             state = loaded[0].State;
             snapshot = loaded[0].File;
             ordersCompleteAfter = state.LastEventSequence;
-            if (loaded.Count == 2)
+            if (state.OrderWindow.Capacity > 0)
+            {
+                // The snapshot carries the newest numbered events itself: no older snapshot is needed.
+                ordersCompleteAfter = state.OrderWindow.CompleteAfter;
+                foreach (EngineEvent e in state.OrderWindow.Events())
+                {
+                    sink.Emit(e);
+                }
+            }
+            else if (loaded.Count == 2)
             {
                 // Re-emit the orders between the two snapshots from a scratch copy; the real state is untouched.
                 // The events are forwarded only if the scratch run lands exactly on the latest snapshot's state.
@@ -128,6 +147,10 @@ public static class EngineRecovery
             }
         }
 
+        // After the snapshots: a snapshot's mismatch names the instruments; a segment header has only a hash.
+        CheckJournalCatalog(catalog, journalDirectory);
+        // The tail's events join the window at the configured size, so the next snapshot carries them too.
+        state.OrderWindow.Resize(options.OrderWindowCapacity);
         var tail = new JournalScan();
         var writer = new EngineCore(state, sink);
         long replayed = 0;
@@ -153,9 +176,44 @@ public static class EngineRecovery
             TruncatedBytes = tail.TornBytes,
             TruncatedSegment = tail.TornSegment,
             OrdersCompleteAfter = ordersCompleteAfter,
+            Repairs = repairs,
             StateHash = StateHasher.Compute(state),
             Elapsed = Stopwatch.GetElapsedTime(start),
         };
+    }
+
+    /// <summary>The header a journal writer of this catalog and these options puts on each segment (its first
+    /// sequence is set per segment).</summary>
+    public static JournalSegmentHeader SegmentHeader(InstrumentCatalog catalog, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new JournalSegmentHeader(0, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity, catalog.Count, catalog.Assets.Count, CatalogFingerprint.Of(catalog).Hash(catalog.Assets.Count, catalog.Count));
+    }
+
+    /// <summary>Every version-2 segment's catalog hash must match this catalog over the counts the segment was written
+    /// with: inputs name instruments and assets by id.</summary>
+    private static void CheckJournalCatalog(InstrumentCatalog catalog, string journalDirectory)
+    {
+        CatalogFingerprint now = CatalogFingerprint.Of(catalog);
+        foreach (JournalSegment segment in JournalReader.Segments(journalDirectory))
+        {
+            JournalSegmentHeader h = segment.Header;
+            if (h.FormatVersion == 1)
+            {
+                continue;
+            }
+
+            if (h.InstrumentCount > catalog.Count || h.AssetCount > catalog.Assets.Count)
+            {
+                throw new CatalogMismatchException($"journal segment {segment.Path}", [$"it was written with {h.InstrumentCount} instruments and {h.AssetCount} assets, the catalog has {catalog.Count} and {catalog.Assets.Count}"]);
+            }
+
+            if (now.Hash(h.AssetCount, h.InstrumentCount) != h.CatalogHash)
+            {
+                throw new CatalogMismatchException($"journal segment {segment.Path}", [$"the symbol, settlement asset, tick, lot or brackets of one of its first {h.InstrumentCount} instruments or the code of one of its first {h.AssetCount} assets differ (catalog hash {h.CatalogHash:x16}, this catalog's {now.Hash(h.AssetCount, h.InstrumentCount):x16}); a snapshot, where there is one, names the instrument"]);
+            }
+        }
     }
 
     private sealed class BufferedSink : IEngineEventSink

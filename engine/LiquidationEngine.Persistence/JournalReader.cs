@@ -35,12 +35,18 @@ public sealed class JournalScan
 }
 
 /// <summary>Reads a journal directory in sequence order, checking every record's CRC and the sequence chain.</summary>
-/// <remarks>A record that fails its CRC (or is cut short) in the <b>last</b> segment, with nothing valid after it, is a
-/// torn tail from a crash mid-write: it is reported and, with repair, truncated away. Anything else — a bad record in
-/// an older segment, a gap or repeat in the sequence chain, valid records after a bad one — is corruption and throws.</remarks>
+/// <remarks>A partial record at the end of the <b>last</b> segment (or zeros only after its last good record) is a torn
+/// tail from a crash mid-write: it is reported and, with repair, cut off (the cut bytes are kept aside). Anything else
+/// — a bad header, a whole record that fails its CRC, a gap or repeat in the sequence chain — is damage and throws
+/// <see cref="JournalDamageException"/> naming the file and offset; <see cref="JournalRepair"/> moves it aside on
+/// request.</remarks>
 public static class JournalReader
 {
-    /// <summary>The segments of a journal directory, ordered by first sequence. A last segment with a torn header is skipped (and deleted on repair).</summary>
+    /// <summary>The segments of a journal directory, ordered by first sequence.</summary>
+    /// <remarks>A last segment no longer than a header whose header is bad is a crash while creating it (it holds no
+    /// record): it is left out, and with <paramref name="repair"/> moved aside, so the writer can create it again.
+    /// Any other bad header is damage.</remarks>
+    /// <exception cref="JournalDamageException">A segment header is damaged.</exception>
     public static IReadOnlyList<JournalSegment> Segments(string directory, bool repair = false)
     {
         if (!Directory.Exists(directory))
@@ -54,25 +60,26 @@ public static class JournalReader
         Span<byte> header = stackalloc byte[JournalSegmentHeader.Size];
         for (int i = 0; i < files.Length; i++)
         {
+            long length;
             using (var f = new FileStream(files[i], FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
             {
-                if (f.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length
-                    && JournalSegmentHeader.TryRead(header, out JournalSegmentHeader h))
+                length = f.Length;
+                int got = f.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+                if (JournalSegmentHeader.TryRead(header[..got], out JournalSegmentHeader h))
                 {
                     segments.Add(new JournalSegment(files[i], h));
                     continue;
                 }
             }
 
-            if (i != files.Length - 1)
+            if (i != files.Length - 1 || length > JournalSegmentHeader.Size)
             {
-                throw new InvalidDataException($"{files[i]}: bad journal segment header (corrupt journal)");
+                throw new JournalDamageException(files[i], 0, i != files.Length - 1 ? "bad segment header in a closed segment" : "bad segment header in a segment that holds records");
             }
 
-            // A crash while creating the last segment: it holds no record yet.
             if (repair)
             {
-                File.Delete(files[i]);
+                JournalRepair.MoveAside(files[i], "torn-header");
             }
         }
 
@@ -83,6 +90,7 @@ public static class JournalReader
     /// Reads every record with a sequence above <paramref name="afterSequence"/>, in order. With
     /// <paramref name="repair"/>, a torn tail is truncated from the last segment as it is found.
     /// </summary>
+    /// <exception cref="JournalDamageException">Damage, not a torn tail (thrown when the reader reaches it).</exception>
     public static IEnumerable<JournalEntry> Read(string directory, long afterSequence, JournalScan scan, bool repair)
     {
         ArgumentNullException.ThrowIfNull(scan);
@@ -100,7 +108,7 @@ public static class JournalReader
             bool last = s == segments.Count - 1;
             if (segment.Header.FirstSequence != expected)
             {
-                throw new InvalidDataException($"{segment.Path}: starts at sequence {segment.Header.FirstSequence}, expected {expected} (journal gap)");
+                throw new JournalDamageException(segment.Path, 0, $"segment starts at sequence {segment.Header.FirstSequence}, expected {expected} (journal gap)");
             }
 
             // Skip whole segments that end before the skip point.
@@ -114,7 +122,7 @@ public static class JournalReader
             long tornAt = -1;
             using (var f = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16))
             {
-                long position = JournalSegmentHeader.Size;
+                long position = segment.Header.RecordsStart;
                 f.Position = position;
                 long length = f.Length;
                 while (position < length)
@@ -132,7 +140,7 @@ public static class JournalReader
 
                         if (sequence != expected)
                         {
-                            throw new InvalidDataException($"{segment.Path}: record at offset {position + at} has sequence {sequence}, expected {expected}");
+                            throw new JournalDamageException(segment.Path, position + at, $"record has sequence {sequence}, expected {expected}");
                         }
 
                         expected++;
@@ -174,12 +182,12 @@ public static class JournalReader
                 {
                     if (!last)
                     {
-                        throw new InvalidDataException($"{segment.Path}: bad record at offset {tornAt} in a closed segment (corrupt journal)");
+                        throw new JournalDamageException(segment.Path, tornAt, "bad record (length or CRC32C) in a closed segment");
                     }
 
-                    if (HasValidRecordAfter(f, tornAt))
+                    if (!IsTornTail(f, tornAt))
                     {
-                        throw new InvalidDataException($"{segment.Path}: bad record at offset {tornAt} followed by valid records (corrupt journal, not a torn tail)");
+                        throw new JournalDamageException(segment.Path, tornAt, "bad record (length or CRC32C) in a whole record the writer had written; a torn tail is only a partial record or never-written zeros");
                     }
 
                     scan.TornBytes = length - tornAt;
@@ -189,9 +197,7 @@ public static class JournalReader
 
             if (tornAt >= 0 && repair)
             {
-                using var w = new FileStream(segment.Path, FileMode.Open, FileAccess.Write, FileShare.Read);
-                w.SetLength(tornAt);
-                w.Flush(flushToDisk: true);
+                JournalRepair.CutAside(segment.Path, tornAt, "torn-tail");
             }
         }
     }
@@ -203,18 +209,27 @@ public static class JournalReader
         return [.. Read(directory, afterSequence, scan, repair)];
     }
 
-    private static bool HasValidRecordAfter(FileStream f, long tornAt)
+    /// <summary>Whether the bytes from <paramref name="tornAt"/> to the end are a torn tail: less than one record (the
+    /// write of the last batch was cut short), or zeros only (the file was extended but the data never reached the
+    /// disk). A whole record with other content that fails its CRC was written in full: that is damage.</summary>
+    private static bool IsTornTail(FileStream f, long tornAt)
     {
-        byte[] record = new byte[JournalRecord.Size];
-        for (long p = tornAt + JournalRecord.Size; p + JournalRecord.Size <= f.Length; p += JournalRecord.Size)
+        if (f.Length - tornAt < JournalRecord.Size)
         {
-            f.Position = p;
-            if (f.ReadAtLeast(record, record.Length, throwOnEndOfStream: false) == record.Length && JournalRecord.TryRead(record, out _, out _))
+            return true;
+        }
+
+        byte[] chunk = new byte[1 << 16];
+        f.Position = tornAt;
+        int got;
+        while ((got = f.Read(chunk)) > 0)
+        {
+            if (chunk.AsSpan(0, got).ContainsAnyExcept((byte)0))
             {
-                return true;
+                return false;
             }
         }
 
-        return false;
+        return true;
     }
 }

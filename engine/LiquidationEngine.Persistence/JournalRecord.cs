@@ -79,34 +79,61 @@ public static class JournalRecord
 /// <param name="OpenOrderCapacity">Open liquidation orders allocated up front.</param>
 /// <param name="InstrumentCount">Instruments in the catalog.</param>
 /// <param name="AssetCount">Settlement assets in the catalog.</param>
-public readonly record struct JournalSegmentHeader(long FirstSequence, int PositionCapacity, int AccountCapacity, int OpenOrderCapacity, int InstrumentCount, int AssetCount)
+/// <param name="CatalogHash"><c>CatalogFingerprint.Hash</c> over the first <paramref name="AssetCount"/> assets and
+/// <paramref name="InstrumentCount"/> instruments (0 in a version-1 header, which has none).</param>
+/// <remarks>Version 2 (48 bytes): magic <c>LQJN</c>, version, first sequence, the capacities, instrument and asset
+/// counts, catalog hash, CRC32C of the bytes before it. Version 1 (40 bytes) lacks the catalog hash and is still read.</remarks>
+public readonly record struct JournalSegmentHeader(long FirstSequence, int PositionCapacity, int AccountCapacity, int OpenOrderCapacity, int InstrumentCount, int AssetCount, ulong CatalogHash = 0)
 {
-    /// <summary>Header bytes.</summary>
-    public const int Size = 40;
+    /// <summary>Header bytes of the version written now.</summary>
+    public const int Size = 48;
+
+    /// <summary>Header bytes of a version-1 segment.</summary>
+    public const int LegacySize = 40;
 
     private const uint Magic = 0x4E4A514C; // "LQJN"
-    private const uint Version = 1;
+    private const uint Version = 2;
 
-    /// <summary>Writes the header (magic, version, fields, CRC32C).</summary>
+    /// <summary>The header's format version (1 or 2); records start after it.</summary>
+    public int FormatVersion { get; init; } = (int)Version;
+
+    /// <summary>Offset of the first record.</summary>
+    public int RecordsStart => FormatVersion == 1 ? LegacySize : Size;
+
+    /// <summary>Writes the header in its <see cref="FormatVersion"/> (a repair rewrites a version-1 header as one).</summary>
     public void Write(Span<byte> d)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(d, Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(d[4..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[4..], (uint)FormatVersion);
         BinaryPrimitives.WriteInt64LittleEndian(d[8..], FirstSequence);
         BinaryPrimitives.WriteInt32LittleEndian(d[16..], PositionCapacity);
         BinaryPrimitives.WriteInt32LittleEndian(d[20..], AccountCapacity);
         BinaryPrimitives.WriteInt32LittleEndian(d[24..], OpenOrderCapacity);
         BinaryPrimitives.WriteInt32LittleEndian(d[28..], InstrumentCount);
         BinaryPrimitives.WriteInt32LittleEndian(d[32..], AssetCount);
-        BinaryPrimitives.WriteUInt32LittleEndian(d[36..], Crc32C.Compute(d[..36]));
+        int crcAt = RecordsStart - 4;
+        if (FormatVersion != 1)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(d[36..], CatalogHash);
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(d[crcAt..], Crc32C.Compute(d[..crcAt]));
     }
 
-    /// <summary>Reads a header; false when magic, version or CRC do not match.</summary>
+    /// <summary>Reads a header of either version from the start of a segment; false when magic, version or CRC do
+    /// not match or the bytes are too few.</summary>
     public static bool TryRead(ReadOnlySpan<byte> s, out JournalSegmentHeader header)
     {
         header = default;
-        if (s.Length < Size || BinaryPrimitives.ReadUInt32LittleEndian(s) != Magic || BinaryPrimitives.ReadUInt32LittleEndian(s[4..]) != Version
-            || BinaryPrimitives.ReadUInt32LittleEndian(s[36..]) != Crc32C.Compute(s[..36]))
+        if (s.Length < LegacySize || BinaryPrimitives.ReadUInt32LittleEndian(s) != Magic)
+        {
+            return false;
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[4..]);
+        int size = version == 1 ? LegacySize : Size;
+        if (version is not (1 or Version) || s.Length < size
+            || BinaryPrimitives.ReadUInt32LittleEndian(s[(size - 4)..]) != Crc32C.Compute(s[..(size - 4)]))
         {
             return false;
         }
@@ -117,7 +144,11 @@ public readonly record struct JournalSegmentHeader(long FirstSequence, int Posit
             BinaryPrimitives.ReadInt32LittleEndian(s[20..]),
             BinaryPrimitives.ReadInt32LittleEndian(s[24..]),
             BinaryPrimitives.ReadInt32LittleEndian(s[28..]),
-            BinaryPrimitives.ReadInt32LittleEndian(s[32..]));
+            BinaryPrimitives.ReadInt32LittleEndian(s[32..]),
+            version == 1 ? 0 : BinaryPrimitives.ReadUInt64LittleEndian(s[36..]))
+        {
+            FormatVersion = (int)version,
+        };
         return true;
     }
 

@@ -22,6 +22,10 @@ public sealed class JournalOptions
     /// <summary>Bytes buffered in memory between flushes before a write is forced mid-batch.</summary>
     [Range(4096, 1 << 28)]
     public int BufferBytes { get; set; } = 256 << 10;
+
+    /// <summary>At start-up, repair journal damage instead of refusing to start: keep the records before the first
+    /// damage, move the rest to <c>journal/aside/</c> (<see cref="JournalRepair"/>). For one run, on purpose.</summary>
+    public bool Repair { get; set; }
 }
 
 /// <summary>

@@ -67,7 +67,17 @@ public sealed class SnapshotStore
     public static EngineState Load(SnapshotFile file, InstrumentCatalog catalog, int minPositionCapacity, int accountCapacity = 1024, int openOrderCapacity = 4096)
     {
         using var f = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        EngineState state = EngineSnapshot.Read(f, catalog, out long sequence, minPositionCapacity, accountCapacity, openOrderCapacity);
+        EngineState state;
+        long sequence;
+        try
+        {
+            state = EngineSnapshot.Read(f, catalog, out sequence, minPositionCapacity, accountCapacity, openOrderCapacity);
+        }
+        catch (CatalogMismatchException ex)
+        {
+            throw new CatalogMismatchException($"snapshot {file.Path}", ex.Changes);
+        }
+
         if (sequence != file.Sequence)
         {
             throw new InvalidDataException($"{file.Path}: holds sequence {sequence}, its name says {file.Sequence}");

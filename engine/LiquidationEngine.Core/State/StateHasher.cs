@@ -2,18 +2,27 @@
 namespace LiquidationEngine.State;
 
 /// <summary>A 64-bit hash of the whole engine state, stable across runs, processes and machines.</summary>
-/// <remarks>Covers every economic field in a fixed order (slots in slot order, accounts in arrival order, open orders
-/// by id). The index tree's shape is left out: it is derived, and rebuilding it after recovery may shape it
+/// <remarks>Covers every economic field in the order of <see cref="StateFields"/> (slots in slot order, accounts in
+/// arrival order, open orders by id), the same table the snapshot codec walks. The index tree's shape is left out: it is derived, and rebuilding it after recovery may shape it
 /// differently while holding the same keys. Used to prove determinism and recovery.</remarks>
 public static class StateHasher
 {
     /// <summary>Hashes the state.</summary>
+    /// <remarks>Walks <see cref="StateFields"/> in its order and adds the fields marked
+    /// <see cref="FieldUse.Hashed"/>; free slots are left out (so is capacity), so a recovered store that was grown
+    /// hashes the same as the one that was snapshotted.</remarks>
     public static ulong Compute(EngineState s)
     {
         ArgumentNullException.ThrowIfNull(s);
         var h = new Hash64();
-        h.Add(s.LastOrderId);
-        h.Add(s.LastEventSequence);
+        foreach (ScalarField f in StateFields.Header)
+        {
+            if (Hashed(f.Use))
+            {
+                h.Add(f.Get(s));
+            }
+        }
+
         PositionStore p = s.Positions;
         for (int i = 0; i < p.Capacity; i++)
         {
@@ -22,56 +31,61 @@ public static class StateHasher
                 continue;
             }
 
-            h.Add(i);
-            h.Add((long)p.Status[i]);
-            h.Add(p.PositionId(i));
-            h.Add(s.Accounts.IdOf(p.AccountIx[i]));
-            h.Add(p.Instrument[i]);
-            h.Add(p.Leverage[i]);
-            h.Add(p.Size[i]);
-            h.Add(p.Entry[i]);
-            h.Add(p.Margin[i]);
-            h.Add(p.FundingSnapshot[i]);
-            h.Add(p.Key[i]);
+            foreach (SlotField f in LiveSlotFields)
+            {
+                h.Add(f.Hash is null ? f.Get(s, i) : f.Hash(s, i));
+            }
         }
 
         AccountStore a = s.Accounts;
         h.Add(a.Count);
         for (int i = 0; i < a.Count; i++)
         {
-            h.Add(a.IdOf(i));
-            for (int k = 0; k < a.AssetCount; k++)
+            foreach (AccountField f in StateFields.Accounts)
             {
-                h.Add(a.Main(i, k));
+                for (int k = 0; Hashed(f.Use) && k < (f.PerAsset ? a.AssetCount : 1); k++)
+                {
+                    h.Add(f.Get(a, i, k));
+                }
             }
         }
 
-        AssetBooks b = s.Books;
-        h.AddAll(b.InsuranceFund);
-        h.AddAll(b.FeePool);
-        h.AddAll(b.Deposits);
-        h.AddAll(b.Withdrawals);
-        h.AddAll(b.RealisedPnl);
-        h.AddAll(b.FundingFlow);
-        h.AddAll(b.InsuranceTopUps);
-        FundingBook f = s.Funding;
-        h.AddAll(f.Mark);
-        h.AddAll(f.Cumulative);
-        h.AddAll(f.Increases);
-        h.AddAll(f.Decreases);
-        foreach (KeyValuePair<long, OpenOrder> o in s.OpenOrders.OrderBy(kv => kv.Key))
+        foreach (BookField f in StateFields.Books)
         {
-            h.Add(o.Key);
-            h.Add(o.Value.Slot);
-            h.Add(o.Value.PositionId);
-            h.Add(o.Value.Remaining);
-            h.Add(o.Value.BankruptcyPrice);
-            h.Add((long)o.Value.Kind);
-            h.Add(o.Value.TriggerMark);
+            if (!Hashed(f.Use))
+            {
+                continue;
+            }
+
+            if (f.Wide is not null)
+            {
+                h.AddAll(f.Wide(s));
+            }
+            else
+            {
+                h.AddAll(f.Narrow!(s));
+            }
+        }
+
+        h.Add(s.OpenOrders.Count);
+        foreach (KeyValuePair<long, OpenOrder> o in StateFields.OrdersById(s))
+        {
+            foreach (OrderField f in StateFields.Orders)
+            {
+                if (Hashed(f.Use))
+                {
+                    h.Add(f.Get(o.Key, o.Value));
+                }
+            }
         }
 
         return h.Value;
     }
+
+    private static bool Hashed(FieldUse use) => (use & FieldUse.Hashed) != 0;
+
+    // The hashed fields of a live slot, as an array: the per-slot loop neither filters nor allocates.
+    private static readonly SlotField[] LiveSlotFields = [.. StateFields.Slots.Where(f => Hashed(f.Use) && StateFields.Applies(f, PositionStatus.Open))];
 
     private struct Hash64
     {

@@ -117,6 +117,11 @@ public static class DaemonCommand
                 await ReportConfigurationAsync([$"Engine:InstrumentsPath: {ex.Message}"]).ConfigureAwait(false);
                 return DaemonExitCodes.BadConfiguration;
             }
+            catch (CatalogMismatchException ex)
+            {
+                await ReportConfigurationAsync([$"Engine:InstrumentsPath: {ex.Message}"]).ConfigureAwait(false);
+                return DaemonExitCodes.BadConfiguration;
+            }
             catch (Exception ex) when (daemon.ExitCode != DaemonExitCodes.Clean)
             {
                 // A stage faulted while the host was stopping; the fault itself is already logged at Critical.

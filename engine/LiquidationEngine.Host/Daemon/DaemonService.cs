@@ -40,6 +40,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
     private GatewayServer? _gateway;
     private Task _snapshotLoop = Task.CompletedTask;
     private RiskWarnings? _riskWarnings;
+    private DataDirectoryLock? _dataLock;
     private volatile bool _ready;
 
     /// <summary>The engine sequence recovery ended at, kept as a value (the recovered state is the writer's from then on).</summary>
@@ -117,7 +118,9 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
         string data = Path.GetFullPath(_daemon.DataDirectory);
         string journalDir = Path.Combine(data, "journal");
         string snapshotDir = Path.Combine(data, "snapshots");
-        Directory.CreateDirectory(data);
+
+        // Before anything is read or written: a second daemon on this directory would ack inputs into the same journal.
+        _dataLock = DataDirectoryLock.Acquire(data);
         InstrumentCatalog catalog = InstrumentCatalog.Load(_engine.ResolvedInstrumentsPath());
         Catalog = catalog;
         var options = new EngineOptions
@@ -129,11 +132,17 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
             OpenOrderCapacity = _engine.OpenOrderCapacity,
             WaitStrategy = _engine.WaitStrategy,
             MultiProducer = true,
+            OrderWindowCapacity = _gatewayOptions.OrderLogCapacity,
         };
 
         DaemonLog.Recovering(_log, data, catalog.Count);
         _gateway = new GatewayServer(_gatewayOptions, new PipelinePublisher(this), this);
-        RecoveryResult recovery = EngineRecovery.Recover(catalog, snapshotDir, journalDir, options, _gateway);
+        RecoveryResult recovery = EngineRecovery.Recover(catalog, snapshotDir, journalDir, options, _gateway, repairJournal: _journalOptions.Repair);
+        foreach (string repair in recovery.Repairs)
+        {
+            DaemonLog.JournalRepaired(_log, repair);
+        }
+
         Recovery = recovery;
         _recoveredSequence = recovery.LastSequence;
         _gateway.MarkOrderLogCompleteAfter(recovery.OrdersCompleteAfter);
@@ -144,7 +153,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
 
         DaemonLog.Recovered(_log, recovery.LastSequence, recovery.Snapshot?.Path ?? "(none)", recovery.Replayed, recovery.Elapsed.TotalMilliseconds, recovery.StateHash, recovery.TruncatedBytes, recovery.OrdersCompleteAfter);
 
-        var header = new JournalSegmentHeader(0, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity, catalog.Count, catalog.Assets.Count);
+        JournalSegmentHeader header = EngineRecovery.SegmentHeader(catalog, options);
         _journal = new JournalWriter(journalDir, _journalOptions, header, recovery.LastSequence + 1)
         {
             Appended = Metrics.OnJournaled,
@@ -292,6 +301,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
     /// <inheritdoc />
     public void Dispose()
     {
+        _dataLock?.Dispose();
         _stopping.Dispose();
         Metrics.Dispose();
     }
@@ -346,6 +356,12 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
 
     /// <inheritdoc />
     void IGatewayObserver.CommandPublished(in EngineCommand command, long sequence) => Metrics.OnPublished(sequence);
+
+    /// <inheritdoc />
+    void IGatewayObserver.ConnectionFaulted(int sourceId, string remote, Exception exception) => DaemonLog.ClientFaulted(_log, sourceId, remote, exception);
+
+    /// <inheritdoc />
+    void IGatewayObserver.AcceptFailed(Exception exception) => DaemonLog.AcceptFailed(_log, exception);
 
     private static TimeSpan Remaining(long start, TimeSpan budget)
     {

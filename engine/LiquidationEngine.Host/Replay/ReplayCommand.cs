@@ -256,7 +256,7 @@ public static class ReplayCommand
             JournalReplay.Run(path, catalog, output);
             return new ReplayOutcome(ExitOk, null, null, null, null);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or JournalDamageException)
         {
             error.WriteLine($"replay: journal: {e.Message}");
             return new ReplayOutcome(ExitStopped, null, null, null, e.Message);
@@ -487,7 +487,7 @@ public static class ReplayCommand
         => new(
             directory,
             new JournalOptions { FsyncPolicy = FsyncPolicy.None },
-            new JournalSegmentHeader(0, engine.PositionCapacity, engine.AccountCapacity, engine.OpenOrderCapacity, catalog.Count, catalog.Assets.Count),
+            EngineRecovery.SegmentHeader(catalog, engine),
             nextSequence: 0);
 }
 

@@ -54,7 +54,7 @@ public class RecoveryBenchmarks
         store.Persist(SnapshotStore.Serialize(book.State, at), at);
         _snapshot = store.List()[0];
         _options = new EngineOptions { PositionCapacity = book.State.Positions.Capacity, AccountCapacity = book.Accounts + TailCommands, OpenOrderCapacity = bookOptions.OpenOrderCapacity };
-        var header = new JournalSegmentHeader(0, _options.PositionCapacity, _options.AccountCapacity, _options.OpenOrderCapacity, _catalog.Count, _catalog.Assets.Count);
+        JournalSegmentHeader header = EngineRecovery.SegmentHeader(_catalog, _options);
         int rejected;
         using (var journal = new JournalWriter(Path.Combine(_directory, "journal"), new JournalOptions { FsyncPolicy = FsyncPolicy.None }, header, book.NextSequence))
         {

@@ -85,7 +85,7 @@ public class JournalTests
     }
 
     [Fact]
-    public void A_last_record_whose_checksum_fails_is_treated_as_a_torn_tail()
+    public void A_whole_last_record_whose_checksum_fails_is_damage_not_a_torn_tail()
     {
         using var dir = new Scenario.TempDir();
         Write(dir.Journal, 20);
@@ -96,10 +96,11 @@ public class JournalTests
             f.WriteByte(0xFF);
         }
 
-        List<JournalEntry> read = JournalReader.ReadAll(dir.Journal, out JournalScan scan, repair: true);
+        long length = new FileInfo(segment).Length;
+        JournalDamageException damage = Assert.Throws<JournalDamageException>(() => JournalReader.ReadAll(dir.Journal, out _, repair: true));
 
-        Assert.Equal(19, read.Count);
-        Assert.Equal(JournalRecord.Size, scan.TornBytes);
+        Assert.Equal(length - JournalRecord.Size, damage.Offset);
+        Assert.Equal(length, new FileInfo(segment).Length);
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public class JournalTests
             f.WriteByte(0xFF);
         }
 
-        Assert.Throws<InvalidDataException>(() => JournalReader.ReadAll(dir.Journal, out _, repair: true));
+        Assert.Throws<JournalDamageException>(() => JournalReader.ReadAll(dir.Journal, out _, repair: true));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class RecoveryTests
     private static (Engine Engine, List<EngineCommand> Commands) Run(Scenario.TempDir dir, int count, params long[] snapshotsAt)
     {
         var engine = new Engine(TestInstruments.Catalog(), positions: Options.PositionCapacity);
-        var header = new JournalSegmentHeader(0, Options.PositionCapacity, Options.AccountCapacity, Options.OpenOrderCapacity, engine.Catalog.Count, engine.Catalog.Assets.Count);
+        JournalSegmentHeader header = EngineRecovery.SegmentHeader(engine.Catalog, Options);
         var store = new SnapshotStore(dir.Snapshots);
         List<EngineCommand> commands = Scenario.Commands().Take(count).ToList();
         using (var journal = new JournalWriter(dir.Journal, new JournalOptions { FsyncPolicy = FsyncPolicy.None }, header, 0))

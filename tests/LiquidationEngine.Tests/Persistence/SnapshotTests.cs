@@ -11,7 +11,7 @@ namespace LiquidationEngine.Tests.Persistence;
 public class SnapshotTests
 {
     /// <summary>Opens, closes (so the free list is not in slot order), funding, a liquidation left open.</summary>
-    private static Engine Busy()
+    internal static Engine Busy()
     {
         var e = new Engine(positions: 8);
         for (int a = 1; a <= 20; a++)
