@@ -34,21 +34,25 @@ public sealed record ConvertOptions
 [SuppressMessage("Maintainability", "CA1515", Justification = "Called by Program.cs's command line and by the tests.")]
 public static class ConvertCommand
 {
-    /// <summary>Converts; reports counts and bad lines to <paramref name="output"/>.</summary>
+    /// <summary>Converts; reports the counts to <paramref name="output"/>, and bad lines and failures to <paramref name="error"/>.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="output">The result line; null: stdout.</param>
+    /// <param name="error">Bad-input warnings and why it stopped; null: <paramref name="output"/> when that was given, else stderr.</param>
     /// <returns>0 done (bad lines skipped and reported), 1 bad options, 2 stopped on a bad line in strict mode or an I/O error.</returns>
-    public static int Run(ConvertOptions options, TextWriter? output = null)
+    public static int Run(ConvertOptions options, TextWriter? output = null, TextWriter? error = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        error ??= output ?? Console.Error;
         output ??= Console.Out;
         if (options.Inputs.Count == 0 || string.IsNullOrEmpty(options.Output))
         {
-            output.WriteLine("convert: give at least one input file and --output.");
+            error.WriteLine("convert: give at least one input file and --output.");
             return ReplayCommand.ExitUsage;
         }
 
         if (!FeedFormats.TryParse(options.Format, out FeedFormat format))
         {
-            output.WriteLine($"convert: unknown --format '{options.Format}'; expected one of {string.Join(", ", FeedFormats.Names)}.");
+            error.WriteLine($"convert: unknown --format '{options.Format}'; expected one of {string.Join(", ", FeedFormats.Names)}.");
             return ReplayCommand.ExitUsage;
         }
 
@@ -56,7 +60,7 @@ public static class ConvertCommand
         {
             if (!File.Exists(input))
             {
-                output.WriteLine($"convert: input file '{input}' does not exist.");
+                error.WriteLine($"convert: input file '{input}' does not exist.");
                 return ReplayCommand.ExitUsage;
             }
         }
@@ -71,7 +75,7 @@ public static class ConvertCommand
             }
             catch (ReplayUsageException e)
             {
-                output.WriteLine($"convert: {e.Message}");
+                error.WriteLine($"convert: {e.Message}");
                 return ReplayCommand.ExitUsage;
             }
         }
@@ -87,12 +91,12 @@ public static class ConvertCommand
         }
         catch (FeedException e)
         {
-            output.WriteLine($"convert: stopped (strict): {e.Message}");
+            error.WriteLine($"convert: stopped (strict): {e.Message}");
             return ReplayCommand.ExitStopped;
         }
         catch (IOException e)
         {
-            output.WriteLine($"convert: {e.Message}");
+            error.WriteLine($"convert: {e.Message}");
             return ReplayCommand.ExitStopped;
         }
 
@@ -100,7 +104,7 @@ public static class ConvertCommand
             $"convert: wrote {options.Output}: {result.MarkRecords:N0} marks, {result.SettlementRecords:N0} funding settlements, {result.BytesWritten:N0} bytes; {errors.Total:N0} bad lines skipped"));
         foreach (FeedError e in errors.Errors.Take(options.MaxErrorsShown))
         {
-            output.WriteLine("  " + e);
+            error.WriteLine("  " + e);
         }
 
         return ReplayCommand.ExitOk;

@@ -63,7 +63,8 @@ public static class ReplayCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            bool interactive = !options.Plain && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+            // The bar draws on stderr and the summary table on stdout: both must be a terminal for either to be drawn.
+            bool interactive = !options.Plain && !Console.IsOutputRedirected && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
             return Execute(options, Console.Out, Console.Error, interactive, cts.Token).ExitCode;
         }
         finally
@@ -74,8 +75,9 @@ public static class ReplayCommand
 
     /// <summary>Runs and reports to the given writers (the tests' entry point).</summary>
     /// <param name="options">The options.</param>
-    /// <param name="output">Summary, progress lines and the list of bad input.</param>
-    /// <param name="error">Why the run could not start or stopped; null: <paramref name="output"/>.</param>
+    /// <param name="output">Results: the summary (and, for <c>--journal</c>, the replayed state).</param>
+    /// <param name="error">Everything else: progress lines, the bad-input warnings, why the run could not start or
+    /// stopped. Null: <paramref name="output"/>, so one writer gets both.</param>
     /// <param name="interactive">Draw a Spectre.Console progress bar and summary table instead of plain lines.</param>
     /// <param name="cancellationToken">Stops the replay after the current tick; the outputs are still written.</param>
     public static ReplayOutcome Execute(ReplayOptions options, TextWriter output, TextWriter? error = null, bool interactive = false, CancellationToken cancellationToken = default)
@@ -190,7 +192,7 @@ public static class ReplayCommand
                 };
                 result = interactive
                     ? RunWithProgressBar(catalog, settings, book, input, cancellationToken)
-                    : RunWithPlainProgress(catalog, settings, book, input, output, cancellationToken);
+                    : RunWithPlainProgress(catalog, settings, book, input, error, cancellationToken);
             }
 
             result.InputDescription = inputDescription;
@@ -223,11 +225,11 @@ public static class ReplayCommand
             long totalErrors = result.InputErrorTotal;
             if (totalErrors > 0)
             {
-                output.WriteLine($"bad input: {totalErrors.ToString("N0", CultureInfo.InvariantCulture)} line(s) skipped"
+                error.WriteLine($"bad input: {totalErrors.ToString("N0", CultureInfo.InvariantCulture)} line(s) skipped"
                     + (samples.Count > result.InputErrorSamples.Count ? $"; the first {result.InputErrorSamples.Count} follow, all retained ones are in errors.txt" : string.Empty));
                 foreach (string s in result.InputErrorSamples)
                 {
-                    output.WriteLine("  " + s);
+                    error.WriteLine("  " + s);
                 }
             }
 
@@ -384,7 +386,7 @@ public static class ReplayCommand
         }
     }
 
-    private static ReplayResult RunWithPlainProgress(InstrumentCatalog catalog, ReplaySettings settings, PositionBook book, IReplayInput input, TextWriter output, CancellationToken ct)
+    private static ReplayResult RunWithPlainProgress(InstrumentCatalog catalog, ReplaySettings settings, PositionBook book, IReplayInput input, TextWriter progress, CancellationToken ct)
     {
         long nextLine = 0;
         settings = settings with
@@ -400,7 +402,7 @@ public static class ReplayCommand
                 nextLine = now + 2000;
                 string of = p.TotalTicks is { } total ? $" / {total.ToString("N0", CultureInfo.InvariantCulture)}" : string.Empty;
                 string time = p.FeedTimeUs != 0 ? $", feed time {LiquidationLog.FormatTime(p.FeedTimeUs)}" : string.Empty;
-                output.WriteLine($"replay: {p.Phase}: {p.Ticks.ToString("N0", CultureInfo.InvariantCulture)}{of} ticks, "
+                progress.WriteLine($"replay: {p.Phase}: {p.Ticks.ToString("N0", CultureInfo.InvariantCulture)}{of} ticks, "
                     + $"{p.Orders.ToString("N0", CultureInfo.InvariantCulture)} liquidation orders{time}");
             },
         };
@@ -410,7 +412,10 @@ public static class ReplayCommand
     private static ReplayResult RunWithProgressBar(InstrumentCatalog catalog, ReplaySettings settings, PositionBook book, IReplayInput input, CancellationToken ct)
     {
         ReplayResult? result = null;
-        AnsiConsole.Progress()
+
+        // Progress is not a result: the bar goes to stderr, so `liqengine replay > summary.txt` keeps a clean file.
+        IAnsiConsole stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        stderr.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .Start(ctx =>

@@ -8,7 +8,7 @@ namespace LiquidationEngine.Tests.Replay;
 /// reason, counted by kind in the summary and skipped — or, with --strict, stops the run with a non-zero exit code.</summary>
 public sealed class BadInputReplayTests : IDisposable
 {
-    private const string BadLines = """
+    internal const string BadLines = """
         timestamp,symbol,mark_price
         2024-01-01T00:00:00Z,BTCUSDT,30000
         2024-01-01T00:00:01Z,BTCUSDT
@@ -21,7 +21,7 @@ public sealed class BadInputReplayTests : IDisposable
         2024-01-01T00:00:07Z,BTCUSDT,30030
         """;
 
-    private const string Book = """
+    internal const string Book = """
         balance,1,USDT,10000
         position,1,BTCUSDT,long,0.1,30000,10
         """;
