@@ -197,6 +197,7 @@ public static class ReplayCommand
 
             result.InputDescription = inputDescription;
             result.BookErrors = bookErrors;
+            result.InputWarnings = (input as FeedReplayInput)?.Statistics.Warnings ?? 0;
             var counts = feedErrors.CountsByKind().OrderBy(kv => kv.Key).Select(kv => (kv.Key.ToString(), kv.Value)).ToList();
             counts.AddRange(bookErrors.Concat(result.BookRejects).GroupBy(e => e.Kind).OrderBy(g => g.Key).Select(g => ("positions " + g.Key, (long)g.Count())));
             result.InputErrorCounts = counts;

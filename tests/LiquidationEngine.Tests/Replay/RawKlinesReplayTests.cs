@@ -1,0 +1,52 @@
+using LiquidationEngine.Tests.Support;
+using Xunit;
+
+namespace LiquidationEngine.Tests.Replay;
+
+/// <summary>Raw kline recordings replayed through the real <c>liqengine replay</c> process, as a user runs it.</summary>
+/// <remarks>
+/// The short: 0.1 BTC @ 28,470, 25x → M = 113.88. LP = (113.88 + 2,847)/((0.004 + 1)·0.1) = 29,491.2… (REFERENCE.md §3,
+/// BTC bracket 1: MMR 0.4%). Only bar 2's close (29,500, above its printed high) and bar 3's open (the previous close,
+/// above its printed high) reach it: rejecting those bars would hide the liquidation.
+/// </remarks>
+public sealed class RawKlinesReplayTests : IDisposable
+{
+    internal const string Bars = """
+        open_time,open,high,low,close
+        1680307200000,28465.1,28480.0,28460.0,28470.5
+        1680307260000,28470.5,28475.0,28440.0,29500.0
+        1680307320000,29500.0,29480.0,29400.0,29450.0
+        """;
+
+    internal const string Book = """
+        balance,1,USDT,10000
+        position,1,BTCUSDT,short,0.1,28470,25
+        """;
+
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public async Task Bars_with_open_or_close_outside_high_low_are_widened_replayed_and_counted_as_warnings()
+    {
+        string bars = _dir.Write("BTCUSDT-1m-2023-04.csv", Bars);
+        string output = _dir.File("out");
+
+        (int exit, string stdout, string stderr) = await RunReplayAsync(bars, "--positions", _dir.Write("book.csv", Book), "--out", output);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("ticks        12 marks", stdout, StringComparison.Ordinal);
+        Assert.Contains("bad input    none", stdout, StringComparison.Ordinal);
+        Assert.Contains("warnings     2 bars widened", stdout, StringComparison.Ordinal);
+        var orders = ReplayTestKit.ReadCsv(Path.Combine(output, "liquidations.csv")).Where(r => r["record"] == "order").ToList();
+        Dictionary<string, string> order = Assert.Single(orders);
+        Assert.Equal(("1", "buy", "0.1"), (order["account"], order["side"], order["quantity"]));
+    }
+
+    /// <summary>Runs <c>liqengine replay</c> with the test config, plain output and blocking waits.</summary>
+    internal static Task<(int Exit, string Out, string Err)> RunCliAsync(string workingDirectory, params string[] args)
+        => DaemonProcess.RunToEndAsync(workingDirectory, ["replay", .. args, "--instruments", ReplayTestKit.InstrumentsPath, "--no-report", "--plain", "--wait-strategy", "blocking"]);
+
+    private Task<(int Exit, string Out, string Err)> RunReplayAsync(params string[] args) => RunCliAsync(_dir.Path, args);
+
+    public void Dispose() => _dir.Dispose();
+}
