@@ -20,6 +20,7 @@ public static class ReplayCli
         };
         var format = new Option<string>("--format") { Description = "Input format: auto, binance-stream, tardis, binance-klines, generic, binary.", DefaultValueFactory = _ => "auto" };
         var instruments = new Option<string?>("--instruments") { Description = "Instruments config (default: config/instruments.json)." };
+        var symbol = new Option<string?>("--symbol") { Description = "Instrument of files whose rows carry no symbol (binance-klines); default: the file name up to its first '-'." };
         var positions = new Option<string?>("--positions") { Description = "Positions snapshot, CSV or JSON (docs/REPLAY.md). Default: a generated book." };
         var generate = new Option<int?>("--generate") { Description = "Positions to generate (default 100000 for the built-in scenario, 10000 for files)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the generated book and the built-in mark path.", DefaultValueFactory = _ => BuiltInScenario.DefaultSeed };
@@ -45,7 +46,7 @@ public static class ReplayCli
 
         var command = new Command("replay", "Replay mark prices through the engine against a book of isolated positions and report the liquidations.")
         {
-            inputs, format, instruments, positions, generate, seed, symbols, anchor, spread, writeBook, speed, fill, slippage, beyond,
+            inputs, format, symbol, instruments, positions, generate, seed, symbols, anchor, spread, writeBook, speed, fill, slippage, beyond,
             interval, fund, strict, output, noReport, plain, maxErrors, step, journal, journalOut, wait,
         };
         command.SetAction(parse =>
@@ -63,6 +64,7 @@ public static class ReplayCli
             {
                 Inputs = parse.GetValue(inputs) ?? [],
                 Format = parse.GetValue(format) ?? "auto",
+                Symbol = parse.GetValue(symbol),
                 InstrumentsPath = parse.GetValue(instruments),
                 PositionsPath = parse.GetValue(positions),
                 GeneratePositions = parse.GetValue(generate),

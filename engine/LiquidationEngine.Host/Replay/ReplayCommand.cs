@@ -150,7 +150,18 @@ public static class ReplayCommand
                 }
             }
 
-            var readerOptions = new FeedReaderOptions { Symbols = FeedReplayInput.SymbolMapFor(catalog), Errors = feedErrors, Strict = options.Strict };
+            if (options.Symbol is { } symbol && !catalog.TryFind(symbol, out _))
+            {
+                throw new ReplayUsageException($"--symbol: '{symbol}' is not an instrument or venue symbol of the config.");
+            }
+
+            var readerOptions = new FeedReaderOptions
+            {
+                Symbols = FeedReplayInput.SymbolMapFor(catalog),
+                Errors = feedErrors,
+                Strict = options.Strict,
+                KlinesSymbol = options.Symbol,
+            };
             FeedReplayInput feed = FeedReplayInput.Open(options.Inputs, format, readerOptions, catalog);
             input = feed;
             scenario = ScenarioName(options.Inputs[0]);

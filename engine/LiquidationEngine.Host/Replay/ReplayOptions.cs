@@ -12,6 +12,10 @@ public sealed record ReplayOptions
     /// <c>binance-klines</c>, <c>generic</c> or <c>binary</c>.</summary>
     public string Format { get; init; } = "auto";
 
+    /// <summary>Instrument (engine or venue symbol) of the inputs whose rows carry none (binance-klines). Null: each such
+    /// file's name up to its first '-'.</summary>
+    public string? Symbol { get; init; }
+
     /// <summary>Instruments config. Null: <c>config/instruments.json</c> beside the executable, else in the current directory.</summary>
     public string? InstrumentsPath { get; init; }
 

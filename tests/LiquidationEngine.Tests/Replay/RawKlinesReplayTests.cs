@@ -42,6 +42,32 @@ public sealed class RawKlinesReplayTests : IDisposable
         Assert.Equal(("1", "buy", "0.1"), (order["account"], order["side"], order["quantity"]));
     }
 
+    [Fact]
+    public async Task Symbol_option_names_the_instrument_of_a_klines_file_whose_name_does_not()
+    {
+        string bars = _dir.Write("bars.csv", Bars);
+        string book = _dir.Write("book.csv", Book);
+        string output = _dir.File("out");
+
+        (int exit, string stdout, string stderr) = await RunReplayAsync(bars, "--format", "binance-klines", "--symbol", "BTCUSDT", "--positions", book, "--out", output);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("ticks        12 marks", stdout, StringComparison.Ordinal);
+        Assert.Contains("bad input    none", stdout, StringComparison.Ordinal);
+        Assert.Single(ReplayTestKit.ReadCsv(Path.Combine(output, "liquidations.csv")), r => r["record"] == "order" && r["instrument"] == "BTC-USDT-PERP");
+    }
+
+    [Fact]
+    public async Task Symbol_option_the_config_does_not_know_is_a_usage_error()
+    {
+        string bars = _dir.Write("bars.csv", Bars);
+
+        (int exit, string stdout, string stderr) = await RunReplayAsync(bars, "--symbol", "NOPEUSDT", "--positions", _dir.Write("book.csv", Book), "--out", _dir.File("out"));
+
+        Assert.True(exit == 1, stdout + stderr);
+        Assert.Contains("--symbol: 'NOPEUSDT' is not an instrument or venue symbol of the config", stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs <c>liqengine replay</c> with the test config, plain output and blocking waits.</summary>
     internal static Task<(int Exit, string Out, string Err)> RunCliAsync(string workingDirectory, params string[] args)
         => DaemonProcess.RunToEndAsync(workingDirectory, ["replay", .. args, "--instruments", ReplayTestKit.InstrumentsPath, "--no-report", "--plain", "--wait-strategy", "blocking"]);
