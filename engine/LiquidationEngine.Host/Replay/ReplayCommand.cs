@@ -12,7 +12,8 @@ using LiquidationEngine.Replay;
 namespace LiquidationEngine.Host.Replay;
 
 /// <summary>What a replay run produced.</summary>
-/// <param name="ExitCode">0 done; 1 bad options or config; 2 stopped early (strict mode on bad input, engine failure); 130 cancelled.</param>
+/// <param name="ExitCode">0 done; 1 bad options or config; 2 stopped early (strict mode on bad input, engine failure);
+/// 3 nothing replayed (no accepted position, or no mark for the book's instruments); 130 cancelled.</param>
 /// <param name="Result">The replay's result, or null when it never started.</param>
 /// <param name="OutputDirectory">Where the files went.</param>
 /// <param name="ReportPath">The HTML report, or null.</param>
@@ -45,6 +46,10 @@ public static class ReplayCommand
 
     /// <summary>Stopped early: strict mode met bad input, or the engine failed.</summary>
     public const int ExitStopped = 2;
+
+    /// <summary>Ran to the end but replayed nothing: no position of the book was accepted, or no mark ticked for the
+    /// instruments of its positions. The outputs are written.</summary>
+    public const int ExitNothingReplayed = 3;
 
     /// <summary>Cancelled (Ctrl+C).</summary>
     public const int ExitCancelled = 130;
@@ -246,13 +251,51 @@ public static class ReplayCommand
             }
 
             int exit = result.Failure is not null ? ExitStopped : result.Cancelled ? ExitCancelled : ExitOk;
+            string? problem = result.Failure;
             if (result.Failure is not null)
             {
                 error.WriteLine($"replay: stopped: {result.Failure}");
             }
+            else if (!result.Cancelled && NothingReplayed(book, result, catalog) is { } nothing)
+            {
+                exit = ExitNothingReplayed;
+                problem = nothing;
+                error.WriteLine($"replay: nothing replayed: {nothing}");
+            }
 
-            return new ReplayOutcome(exit, result, directory, report, result.Failure);
+            return new ReplayOutcome(exit, result, directory, report, problem);
         }
+    }
+
+    /// <summary>Why the run replayed nothing (no accepted position, or no mark for the positions' instruments), or null.</summary>
+    private static string? NothingReplayed(PositionBook book, ReplayResult result, InstrumentCatalog catalog)
+    {
+        int rejectedRows = result.BookErrors.Count + result.BookRejects.Count;
+        if (book.Positions.Count == 0)
+        {
+            return rejectedRows > 0
+                ? $"every position row of {book.Source} was rejected ({rejectedRows.ToString("N0", CultureInfo.InvariantCulture)} rows; see errors.txt)."
+                : $"the book ({book.Source}) holds no position.";
+        }
+
+        // Engine rejections echo the row's line (PositionBook remarks), so they name the positions that never opened.
+        var rejectedLines = result.BookRejects.Select(e => e.Line).ToHashSet();
+        var accepted = book.Positions.Where(p => !rejectedLines.Contains(p.Line)).ToList();
+        if (accepted.Count == 0)
+        {
+            return $"the engine rejected every position of {book.Source} ({book.Positions.Count.ToString("N0", CultureInfo.InvariantCulture)}; see errors.txt).";
+        }
+
+        var ticked = result.Series.Where(s => s.Count > 0).Select(s => s.Instrument).ToHashSet();
+        var bookInstruments = accepted.Select(p => p.Instrument).Distinct().ToList();
+        if (bookInstruments.Any(ticked.Contains))
+        {
+            return null;
+        }
+
+        string held = string.Join(", ", bookInstruments.Take(5).Select(i => catalog[i].Symbol)) + (bookInstruments.Count > 5 ? ", ..." : string.Empty);
+        string seen = ticked.Count == 0 ? "no instrument" : string.Join(", ", ticked.Take(5).Select(i => catalog[i].Symbol)) + (ticked.Count > 5 ? ", ..." : string.Empty);
+        return $"0 marks for the book's instruments ({held}); the input ticked {seen}. Check the input's symbols (klines files: --symbol).";
     }
 
     /// <summary><c>--journal</c>: the daemon's deterministic journal replay (<see cref="JournalReplay"/>).</summary>

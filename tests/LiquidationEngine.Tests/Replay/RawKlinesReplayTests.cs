@@ -68,6 +68,34 @@ public sealed class RawKlinesReplayTests : IDisposable
         Assert.Contains("--symbol: 'NOPEUSDT' is not an instrument or venue symbol of the config", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_run_with_no_mark_for_the_books_instruments_exits_3_and_says_why()
+    {
+        // bars.csv names no instrument: without --symbol the file maps to 'bars', which the config does not know.
+        string bars = _dir.Write("bars.csv", Bars);
+        string output = _dir.File("out");
+
+        (int exit, string stdout, string stderr) = await RunReplayAsync(bars, "--format", "binance-klines", "--positions", _dir.Write("book.csv", Book), "--out", output);
+
+        Assert.True(exit == 3, stdout + stderr);
+        Assert.Contains("replay: nothing replayed: 0 marks for the book's instruments (BTC-USDT-PERP); the input ticked no instrument", stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "summary.txt")));
+    }
+
+    [Theory]
+    [InlineData("the loader rejects it", "position,1,NOPEUSDT,short,0.1,28470,25", "replay: nothing replayed: every position row of")]
+    [InlineData("the engine rejects it (56,940 notional is bracket 2, at most 100x)", "position,1,BTCUSDT,short,2,28470,125", "replay: nothing replayed: the engine rejected every position of")]
+    public async Task A_run_whose_every_position_row_is_rejected_exits_3_and_says_why(string because, string row, string message)
+    {
+        string bars = _dir.Write("BTCUSDT-1m-2023-04.csv", Bars);
+        string book = _dir.Write("book.csv", "balance,1,USDT,10000\n" + row + "\n");
+
+        (int exit, string stdout, string stderr) = await RunReplayAsync(bars, "--positions", book, "--out", _dir.File("out"));
+
+        Assert.True(exit == 3, $"{because}: exit {exit}\n{stdout}{stderr}");
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs <c>liqengine replay</c> with the test config, plain output and blocking waits.</summary>
     internal static Task<(int Exit, string Out, string Err)> RunCliAsync(string workingDirectory, params string[] args)
         => DaemonProcess.RunToEndAsync(workingDirectory, ["replay", .. args, "--instruments", ReplayTestKit.InstrumentsPath, "--no-report", "--plain", "--wait-strategy", "blocking"]);
