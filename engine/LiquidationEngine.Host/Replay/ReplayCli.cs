@@ -38,7 +38,7 @@ public static class ReplayCli
         var output = new Option<string?>("--out") { Description = "Output directory (default ./out/replay-<scenario>/)." };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the HTML report." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
-        var maxErrors = new Option<int>("--max-errors-shown") { Description = "Bad lines listed in the console.", DefaultValueFactory = _ => 20 };
+        var maxErrors = new Option<int>("--max-errors-shown") { Description = "Bad lines of each kind listed in the console and summary (every one goes to errors.txt).", DefaultValueFactory = _ => 3 };
         var step = new Option<int>("--step-seconds") { Description = "Seconds between the built-in scenario's marks.", DefaultValueFactory = _ => (int)BuiltInScenario.DefaultStepSeconds };
         var journal = new Option<string?>("--journal") { Description = "Replay a daemon journal (journal or data directory) deterministically: its orders and final state hash." };
         var journalOut = new Option<string?>("--journal-out") { Description = "Also record the run's inputs as a daemon journal in this directory (replay it with --journal)." };

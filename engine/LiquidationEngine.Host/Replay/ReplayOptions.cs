@@ -71,8 +71,8 @@ public sealed record ReplayOptions
     /// <summary>Force plain progress lines even on a terminal.</summary>
     public bool Plain { get; init; }
 
-    /// <summary>Bad input lines listed in the console (all retained ones go to errors.txt).</summary>
-    public int MaxErrorsShown { get; init; } = 20;
+    /// <summary>Bad input lines of each kind listed in the console and the summary (every one goes to errors.txt).</summary>
+    public int MaxErrorsShown { get; init; } = 3;
 
     /// <summary>Seconds between the built-in scenario's marks.</summary>
     public int StepSeconds { get; init; } = (int)BuiltInScenario.DefaultStepSeconds;

@@ -1,3 +1,4 @@
+using System.Text;
 using LiquidationEngine.Tests.Support;
 using Xunit;
 
@@ -94,6 +95,41 @@ public sealed class RawKlinesReplayTests : IDisposable
 
         Assert.True(exit == 3, $"{because}: exit {exit}\n{stdout}{stderr}");
         Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_counted_by_kind_with_its_first_places_and_errors_txt_lists_every_one()
+    {
+        // 12,000 bad prices (more than the 10,000 errors a run used to retain) and 4 short lines (lines 2, 3003, 6004, 9005).
+        var marks = new StringBuilder("timestamp,symbol,mark_price\n");
+        var expected = new List<string>();
+        long t = 1_704_067_200_000_000L;
+        for (int i = 0; i < 12_004; i++)
+        {
+            int line = i + 2;
+            marks.Append(t + i).Append(i % 3001 == 0 ? ",BTCUSDT\n" : ",BTCUSDT,-1\n");
+            expected.Add(i % 3001 == 0 ? $":{line}: MalformedLine: " : $":{line}: InvalidPrice: ");
+        }
+
+        marks.Append(t + 20_000).Append(",BTCUSDT,28470\n");
+        string file = _dir.Write("marks.csv", marks.ToString());
+        string output = _dir.File("out");
+
+        (int exit, string stdout, string stderr) = await RunReplayAsync(file, "--positions", _dir.Write("book.csv", Book), "--out", output);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("bad input    12,004 lines skipped: MalformedLine 4, InvalidPrice 12,000", stdout, StringComparison.Ordinal);
+        Assert.Contains($"MalformedLine at {file}:2, {file}:3003, {file}:6004 and 1 more (errors.txt)", stdout, StringComparison.Ordinal);
+        Assert.Contains($"InvalidPrice at {file}:3, {file}:4, {file}:5 and 11,997 more (errors.txt)", stdout, StringComparison.Ordinal);
+
+        // The console shows the first three of each kind in full, with the reason.
+        string[] shown = [.. stderr.Split('\n').Where(l => l.StartsWith($"  {file}:", StringComparison.Ordinal)).Select(l => l.Trim())];
+        Assert.Equal([$"{file}:2: MalformedLine", $"{file}:3003: MalformedLine", $"{file}:6004: MalformedLine", $"{file}:3: InvalidPrice", $"{file}:4: InvalidPrice", $"{file}:5: InvalidPrice"], shown.Select(l => string.Join(':', l.Split(':').Take(3))));
+
+        // errors.txt: every bad line, in file order.
+        string[] all = File.ReadAllLines(Path.Combine(output, "errors.txt"));
+        Assert.Equal(expected.Count, all.Length);
+        Assert.All(expected.Zip(all), p => Assert.StartsWith(file + p.First, p.Second, StringComparison.Ordinal));
     }
 
     /// <summary>Runs <c>liqengine replay</c> with the test config, plain output and blocking waits.</summary>
