@@ -501,6 +501,7 @@ internal sealed class Daemon : IDisposable
             info.ArgumentList.Add(a);
         }
 
+        File.Delete(Path.Combine(data, "daemon.json")); // a restart must not read the previous process's ports
         info.Environment["DOTNET_GCHeapHardLimit"] = "0x20000000"; // 512 MB
         info.Environment["DOTNET_gcServer"] = "0";
         var d = new Daemon(Process.Start(info) ?? throw new InvalidOperationException("could not start liqengine"));
@@ -520,6 +521,12 @@ internal sealed class Daemon : IDisposable
             if (File.Exists(ready))
             {
                 using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(ready));
+                if (json.RootElement.GetProperty("pid").GetInt32() != d._process.Id)
+                {
+                    await Task.Delay(50);
+                    continue;
+                }
+
                 string gateway = json.RootElement.GetProperty("gateway").GetString()!;
                 d.Port = int.Parse(gateway[(gateway.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
                 d.Admin = json.RootElement.GetProperty("admin").GetString()!;
