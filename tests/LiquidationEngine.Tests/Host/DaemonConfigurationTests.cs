@@ -167,6 +167,20 @@ public class DaemonConfigurationTests
         Assert.False(Directory.Exists(data), "the data directory was created");
     }
 
+    /// <summary>Every case of the bad-settings list through the real process: exit code 2 and its exact line.</summary>
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task Every_bad_setting_exits_2_from_the_real_process_with_its_line(string key, string value, string expected)
+    {
+        using var dir = new Scenario.TempDir();
+        string data = Path.Combine(dir.Path, "data");
+        using DaemonProcess daemon = DaemonProcess.Launch(data, DaemonProcess.TestArgs(data).Append($"--{key}={value}"));
+
+        Assert.Equal(DaemonExitCodes.BadConfiguration, await daemon.WaitForExitAsync());
+        AssertReported(daemon.Errors, expected);
+        Assert.False(Directory.Exists(data), "the data directory was created");
+    }
+
     [Fact]
     public async Task Bad_keys_from_the_environment_and_the_command_line_are_listed_together()
     {
