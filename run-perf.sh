@@ -92,6 +92,8 @@ step "latency harness"
 harness=(--json "$work/latency.json")
 if [[ $mode == quick ]]; then harness+=(--quick); else harness+=(--wait busy-spin,yielding); fi
 dotnet perf/LiquidationEngine.Latency/bin/Release/net10.0/LiquidationEngine.Latency.dll "${harness[@]}" | tee "$work/latency.log"
+# The paced histograms in HdrHistogram's log format, beside the report (HistogramLogReader or the HdrHistogram plotter reads it).
+[[ -f "$work/latency.hlog" ]] && cp "$work/latency.hlog" "${report%.md}.hlog"
 
 # --------------------------------------------------------------------------------------------------------------- report
 step "writing $report"
@@ -255,6 +257,7 @@ lat_row() { # lat_row <wait> <rate> <field> <label>
       lat_row "$w" "$rate" ToOrder "→ order emitted"
       lat_row "$w" "$rate" ToApplied "→ applied (ack), no order"
       lat_row "$w" "$rate" AllFromActualSend "(all, from actual send: what a coordinated-omission harness would show)"
+      lat_row "$w" "$rate" AllFromActualSendCorrected "(the same, corrected by HdrHistogram with the intended interval 1/rate)"
       lat_row "$w" "$rate" SendLag "(producer lateness: actual − scheduled send)"
     done
     echo

@@ -93,7 +93,8 @@ def main():
     # One instrument on the entry basis (Bybit classic), to exercise the option.
     items.append({**instrument("BTC", "USDT", "btc", "65000", "0.1", "0.001", "0.003"),
                   "symbol": "BTC-USDT-PERP-ENTRY", "venueSymbols": [], "maintenanceBasis": "entry"})
-    doc = {"assets": ["USDT", "USDC", "USD"], "instruments": items}
+    # USDC is a 6-decimal token (Circle); USDT and USD keep the engine default of 8.
+    doc = {"assets": ["USDT", "USDC", "USD"], "assetDecimals": {"USDC": 6}, "instruments": items}
     print(json.dumps(doc, indent=1))
 
 

@@ -10,7 +10,8 @@ namespace LiquidationEngine.Gateway;
 /// <param name="Event">The engine event, for event messages.</param>
 /// <param name="Welcome">The Welcome, for <see cref="MessageType.Welcome"/>.</param>
 /// <param name="Error">The error, for <see cref="MessageType.Error"/>.</param>
-public readonly record struct GatewayMessage(MessageType Type, EngineEvent Event, WelcomeMessage Welcome, ErrorMessage Error);
+/// <param name="HeartbeatToken">The echoed token, for <see cref="MessageType.HeartbeatAck"/>.</param>
+public readonly record struct GatewayMessage(MessageType Type, EngineEvent Event, WelcomeMessage Welcome, ErrorMessage Error, long HeartbeatToken = 0);
 
 /// <summary>A .NET client of the gateway protocol, for tests, tools and the perf suite.</summary>
 /// <remarks>Not thread-safe for concurrent sends or concurrent receives; one sender and one receiver may run together.</remarks>
@@ -96,6 +97,13 @@ public sealed class GatewayClient : IDisposable
         return SendRawAsync(_send.AsMemory(0, n), cancellationToken);
     }
 
+    /// <summary>Sends a Heartbeat (keeps an otherwise idle connection open; answered by a HeartbeatAck with <paramref name="token"/>).</summary>
+    public Task SendHeartbeatAsync(long token, CancellationToken cancellationToken = default)
+    {
+        int n = new HeartbeatMessage(token).WriteFrame(_send, MessageType.Heartbeat);
+        return SendRawAsync(_send.AsMemory(0, n), cancellationToken);
+    }
+
     /// <summary>Sends raw bytes (for malformed-frame tests).</summary>
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
@@ -160,6 +168,12 @@ public sealed class GatewayClient : IDisposable
         {
             Check(WelcomeMessage.TryRead(body, out WelcomeMessage w), type);
             return new GatewayMessage(type, default, w, default);
+        }
+
+        if (type == MessageType.HeartbeatAck)
+        {
+            Check(HeartbeatMessage.TryRead(body, out HeartbeatMessage h), type);
+            return new GatewayMessage(type, default, default, default, h.Token);
         }
 
         if (type == MessageType.Error)

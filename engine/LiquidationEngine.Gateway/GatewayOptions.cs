@@ -22,7 +22,23 @@ public sealed class GatewayOptions
     [Range(1, 10_000)]
     public int MaxConnections { get; set; } = 64;
 
-    /// <summary>Per-connection outbound buffer, in bytes. A client that lets it fill is disconnected.</summary>
+    /// <summary>Connections that have not said Hello yet, held apart from <see cref="MaxConnections"/>: when one more
+    /// arrives, the oldest of them is closed (<see cref="ProtocolError.TooManyConnections"/>), so silent peers can never
+    /// keep a real client out.</summary>
+    [Range(1, 10_000)]
+    public int MaxPendingConnections { get; set; } = 32;
+
+    /// <summary>Seconds a new connection has to send a valid Hello; then it is closed (<see cref="ProtocolError.HelloTimeout"/>).</summary>
+    [Range(0.1, 300)]
+    public double HelloTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Seconds an authenticated connection may go without sending a frame (a command or a Heartbeat) before it
+    /// is closed (<see cref="ProtocolError.IdleTimeout"/>); 0 = never.</summary>
+    [Range(0, 86_400)]
+    public double IdleTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Per-connection outbound buffer, in bytes, rented from a pool at Hello and returned at close. A client
+    /// that lets it fill is disconnected.</summary>
     [Range(4096, 1 << 30)]
     public int OutboundBufferBytes { get; set; } = 1 << 20;
 

@@ -24,4 +24,10 @@ public interface IGatewayObserver
 
     /// <summary>A decoded command entered the ring at <paramref name="sequence"/>.</summary>
     void CommandPublished(in Contracts.EngineCommand command, long sequence);
+
+    /// <summary>A connection's loop failed with an unexpected exception; only that connection was closed.</summary>
+    void ConnectionFaulted(int sourceId, string remote, Exception exception);
+
+    /// <summary>Accepting one connection failed; the accept loop goes on.</summary>
+    void AcceptFailed(Exception exception);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 
 namespace LiquidationEngine.Gateway;
@@ -7,27 +8,42 @@ namespace LiquidationEngine.Gateway;
 /// connection's send loop. When a frame does not fit, <see cref="TryEnqueue"/> returns false and the caller
 /// disconnects the client: a slow reader never slows anyone else.
 /// </summary>
+/// <remarks>The storage is rented from a pool and given back by <see cref="Release"/>. Every access to it is under the
+/// buffer's lock, so the output thread may still hold a reference to a released buffer: it then only sees "closed".</remarks>
 public sealed class OutboundBuffer : IDisposable
 {
-    /// <summary>Circular storage; bytes [_head, _head + _count) modulo the length are queued.</summary>
-    private readonly byte[] _ring;
     private readonly object _lock = new();
+    private readonly ArrayPool<byte>? _pool;
+    private readonly int _capacity;
 
-    /// <summary>Released on every empty → non-empty transition and on close, so the send loop wakes.</summary>
+    /// <summary>Released on every empty → non-empty transition and on close, so the send loop wakes. Never disposed:
+    /// it holds no handle (its wait handle is never asked for), and a late Release must not throw on the output thread.</summary>
     private readonly SemaphoreSlim _signal = new(0);
+
+    /// <summary>Circular storage (only its first <see cref="_capacity"/> bytes are used); bytes [_head, _head + _count)
+    /// modulo the capacity are queued. Null once released.</summary>
+    private byte[]? _ring;
     private int _head;
     private int _count;
     private bool _closed;
 
-    /// <summary>Creates a buffer of <paramref name="capacityBytes"/>.</summary>
+    /// <summary>Creates a buffer of <paramref name="capacityBytes"/> with its own array.</summary>
     public OutboundBuffer(int capacityBytes)
+        : this(capacityBytes, null)
+    {
+    }
+
+    /// <summary>Creates a buffer of <paramref name="capacityBytes"/> rented from <paramref name="pool"/> (returned by <see cref="Release"/>).</summary>
+    public OutboundBuffer(int capacityBytes, ArrayPool<byte>? pool)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacityBytes, 64);
-        _ring = new byte[capacityBytes];
+        _pool = pool;
+        _capacity = capacityBytes;
+        _ring = pool is null ? new byte[capacityBytes] : pool.Rent(capacityBytes);
     }
 
     /// <summary>Capacity in bytes.</summary>
-    public int Capacity => _ring.Length;
+    public int Capacity => _capacity;
 
     /// <summary>Bytes queued now.</summary>
     public int Count
@@ -41,7 +57,7 @@ public sealed class OutboundBuffer : IDisposable
         }
     }
 
-    /// <summary>True once <see cref="Close"/> was called.</summary>
+    /// <summary>True once <see cref="Close"/> (or <see cref="Release"/>) was called.</summary>
     public bool IsClosed
     {
         get
@@ -53,19 +69,19 @@ public sealed class OutboundBuffer : IDisposable
         }
     }
 
-    /// <summary>Queues a whole frame, or nothing: false when it does not fit or the buffer is closed. Never blocks.</summary>
+    /// <summary>Queues a whole frame, or nothing: false when it does not fit or the buffer is closed. Never blocks, never throws.</summary>
     public bool TryEnqueue(ReadOnlySpan<byte> frame)
     {
         bool wake;
         lock (_lock)
         {
-            if (_closed || frame.Length > _ring.Length - _count)
+            if (_closed || _ring is null || frame.Length > _capacity - _count)
             {
                 return false;
             }
 
-            int tail = (_head + _count) % _ring.Length;
-            int first = Math.Min(frame.Length, _ring.Length - tail);
+            int tail = (_head + _count) % _capacity;
+            int first = Math.Min(frame.Length, _capacity - tail);
             frame[..first].CopyTo(_ring.AsSpan(tail));
             frame[first..].CopyTo(_ring);
             wake = _count == 0;
@@ -80,16 +96,21 @@ public sealed class OutboundBuffer : IDisposable
         return true;
     }
 
-    /// <summary>Moves up to <paramref name="destination"/>.Length queued bytes out; 0 when empty.</summary>
+    /// <summary>Moves up to <paramref name="destination"/>.Length queued bytes out; 0 when empty or released.</summary>
     public int Dequeue(Span<byte> destination)
     {
         lock (_lock)
         {
+            if (_ring is null)
+            {
+                return 0;
+            }
+
             int n = Math.Min(destination.Length, _count);
-            int first = Math.Min(n, _ring.Length - _head);
+            int first = Math.Min(n, _capacity - _head);
             _ring.AsSpan(_head, first).CopyTo(destination);
             _ring.AsSpan(0, n - first).CopyTo(destination[first..]);
-            _head = (_head + n) % _ring.Length;
+            _head = (_head + n) % _capacity;
             _count -= n;
             Debug.Assert(_count >= 0, "never more out than in");
             return n;
@@ -125,6 +146,25 @@ public sealed class OutboundBuffer : IDisposable
         }
     }
 
+    /// <summary>Closes the buffer, drops what is queued and gives the storage back to its pool. Idempotent.</summary>
+    public void Release()
+    {
+        byte[]? ring;
+        lock (_lock)
+        {
+            ring = _ring;
+            _ring = null;
+            _count = 0;
+            _closed = true;
+        }
+
+        if (ring is not null)
+        {
+            _pool?.Return(ring);
+            _signal.Release();
+        }
+    }
+
     /// <inheritdoc />
-    public void Dispose() => _signal.Dispose();
+    public void Dispose() => Release();
 }

@@ -106,7 +106,16 @@ public static class EngineRecovery
             state = loaded[0].State;
             snapshot = loaded[0].File;
             ordersCompleteAfter = state.LastEventSequence;
-            if (loaded.Count == 2)
+            if (state.OrderWindow.Capacity > 0)
+            {
+                // The snapshot carries the newest numbered events itself: no older snapshot is needed.
+                ordersCompleteAfter = state.OrderWindow.CompleteAfter;
+                foreach (EngineEvent e in state.OrderWindow.Events())
+                {
+                    sink.Emit(e);
+                }
+            }
+            else if (loaded.Count == 2)
             {
                 // Re-emit the orders between the two snapshots from a scratch copy; the real state is untouched.
                 // The events are forwarded only if the scratch run lands exactly on the latest snapshot's state.
@@ -140,6 +149,8 @@ public static class EngineRecovery
 
         // After the snapshots: a snapshot's mismatch names the instruments; a segment header has only a hash.
         CheckJournalCatalog(catalog, journalDirectory);
+        // The tail's events join the window at the configured size, so the next snapshot carries them too.
+        state.OrderWindow.Resize(options.OrderWindowCapacity);
         var tail = new JournalScan();
         var writer = new EngineCore(state, sink);
         long replayed = 0;

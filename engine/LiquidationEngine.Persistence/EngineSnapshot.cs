@@ -44,6 +44,7 @@ public static class EngineSnapshot
             w.Write(s.Catalog.Count);
             CatalogFingerprint.Of(s.Catalog).Write(w);
             WriteState(w, s);
+            WriteOrderWindow(w, s.OrderWindow);
         }
 
         int bodyLength = checked((int)buffer.Length);
@@ -128,6 +129,10 @@ public static class EngineSnapshot
         }
 
         EngineState s = ReadState(r, catalog, sequence, accountCapacity, openOrderCapacity, assets, instruments);
+        if (r.BaseStream.Position < r.BaseStream.Length)
+        {
+            ReadOrderWindow(r, s.OrderWindow);
+        }
         s.Positions.EnsureCapacity(minPositionCapacity);
         s.RebuildIndex();
 
@@ -140,6 +145,98 @@ public static class EngineSnapshot
         }
 
         return s;
+    }
+
+    /// <summary>Marks the optional order-window section after the state fields. A snapshot without it (a disabled
+    /// window, or written before it existed) has the same bytes as before, so the format version stays.</summary>
+    private const uint OrderWindowMagic = 0x574F514C; // "LQOW"
+
+    /// <summary>The order window (<see cref="OrderWindow"/>), when enabled: capacity, complete-after, count,
+    /// then each event's fields in declaration order. Not part of the state hash.</summary>
+    private static void WriteOrderWindow(BinaryWriter w, OrderWindow window)
+    {
+        if (window.Capacity == 0)
+        {
+            return;
+        }
+
+        w.Write(OrderWindowMagic);
+        w.Write(window.Capacity);
+        w.Write(window.CompleteAfter);
+        w.Write(window.Count);
+        foreach (EngineEvent e in window.Events())
+        {
+            w.Write((byte)e.Kind);
+            w.Write((byte)e.OrderKind);
+            w.Write(e.Side);
+            w.Write((ushort)e.Reason);
+            w.Write(e.Asset);
+            w.Write(e.Instrument);
+            w.Write(e.SourceId);
+            foreach (long v in (ReadOnlySpan<long>)[e.ClientSequence, e.InputSequence, e.OrderId, e.PositionId, e.Account, e.Quantity, e.Price, e.TriggerMark,
+                e.EventSequence, e.TimestampUs, e.Margin, e.Equity, e.MaintenanceMargin, e.LiquidationPrice, e.BankruptcyPrice, e.MarginRatio, e.EntryPrice, e.MaxRemovable])
+            {
+                w.Write(v);
+            }
+
+            w.Write(e.Leverage);
+            w.Write(e.Status);
+        }
+    }
+
+    private static void ReadOrderWindow(BinaryReader r, OrderWindow window)
+    {
+        if (r.ReadUInt32() != OrderWindowMagic)
+        {
+            throw new InvalidDataException("snapshot has unknown bytes after the state");
+        }
+
+        int capacity = r.ReadInt32();
+        long completeAfter = r.ReadInt64();
+        int count = r.ReadInt32();
+        if (capacity < 0 || count < 0 || count > capacity)
+        {
+            throw new InvalidDataException($"snapshot order window holds {count} events in a capacity of {capacity}");
+        }
+
+        window.Resize(capacity);
+        window.CompleteAfter = completeAfter;
+        for (int i = 0; i < count; i++)
+        {
+            var e = new EngineEvent
+            {
+                Kind = (EventKind)r.ReadByte(),
+                OrderKind = (OrderKind)r.ReadByte(),
+                Side = r.ReadSByte(),
+                Reason = (RejectReason)r.ReadUInt16(),
+                Asset = r.ReadInt16(),
+                Instrument = r.ReadInt32(),
+                SourceId = r.ReadInt32(),
+                ClientSequence = r.ReadInt64(),
+                InputSequence = r.ReadInt64(),
+                OrderId = r.ReadInt64(),
+                PositionId = r.ReadInt64(),
+                Account = r.ReadInt64(),
+                Quantity = r.ReadInt64(),
+                Price = r.ReadInt64(),
+                TriggerMark = r.ReadInt64(),
+                EventSequence = r.ReadInt64(),
+                TimestampUs = r.ReadInt64(),
+                Margin = r.ReadInt64(),
+                Equity = r.ReadInt64(),
+                MaintenanceMargin = r.ReadInt64(),
+                LiquidationPrice = r.ReadInt64(),
+                BankruptcyPrice = r.ReadInt64(),
+                MarginRatio = r.ReadInt64(),
+                EntryPrice = r.ReadInt64(),
+                MaxRemovable = r.ReadInt64(),
+                Leverage = r.ReadInt32(),
+                Status = r.ReadByte(),
+            };
+            window.Append(e);
+        }
+
+        window.CompleteAfter = completeAfter;
     }
 
     // The slot fields stored for a free and for a live slot, in table order: arrays, so the per-slot loops neither

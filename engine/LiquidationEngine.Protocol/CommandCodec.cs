@@ -42,6 +42,9 @@ public enum CommandField : byte
 
     /// <summary>i64 position id, 0 = look up by (account, instrument) → <see cref="EngineCommand.Aux"/>.</summary>
     PositionId,
+
+    /// <summary>u8 margin mode, 0 isolated / 1 cross → <see cref="EngineCommand.MarginMode"/> (carried in <see cref="EngineCommand.Amount"/>).</summary>
+    MarginMode,
 }
 
 /// <summary>Encodes and decodes inbound command bodies (docs/PROTOCOL.md, "Inbound commands").</summary>
@@ -57,7 +60,7 @@ public static class CommandCodec
         [MessageType.MarkTick] = [CommandField.Instrument, CommandField.Price],
         [MessageType.Deposit] = [CommandField.Account, CommandField.Asset, CommandField.Amount],
         [MessageType.Withdraw] = [CommandField.Account, CommandField.Asset, CommandField.Amount],
-        [MessageType.TradeFill] = [CommandField.Account, CommandField.Instrument, CommandField.Side, CommandField.Leverage, CommandField.Quantity, CommandField.Price, CommandField.Fee],
+        [MessageType.TradeFill] = [CommandField.Account, CommandField.Instrument, CommandField.Side, CommandField.Leverage, CommandField.Quantity, CommandField.Price, CommandField.Fee, CommandField.MarginMode],
         [MessageType.AddMargin] = [CommandField.Account, CommandField.Instrument, CommandField.Amount],
         [MessageType.RemoveMargin] = [CommandField.Account, CommandField.Instrument, CommandField.Amount],
         [MessageType.SetLeverage] = [CommandField.Account, CommandField.Instrument, CommandField.Leverage, CommandField.Amount],
@@ -65,6 +68,7 @@ public static class CommandCodec
         [MessageType.LiquidationFill] = [CommandField.OrderId, CommandField.Quantity, CommandField.Price],
         [MessageType.LiquidationNoFill] = [CommandField.OrderId],
         [MessageType.InsuranceDeposit] = [CommandField.Asset, CommandField.Amount],
+        [MessageType.CrossUsage] = [CommandField.Account, CommandField.Asset, CommandField.Amount],
         [MessageType.QueryPosition] = [CommandField.Account, CommandField.Instrument, CommandField.PositionId],
         [MessageType.QueryAccount] = [CommandField.Account],
         [MessageType.QueryStateHash] = [],
@@ -91,14 +95,14 @@ public static class CommandCodec
     /// <summary>Wire size of a field in bytes.</summary>
     public static int SizeOf(CommandField field) => field switch
     {
-        CommandField.Side => 1,
+        CommandField.Side or CommandField.MarginMode => 1,
         CommandField.Asset => 2,
         CommandField.Instrument or CommandField.Leverage => 4,
         _ => 8,
     };
 
     /// <summary>Wire type name of a field (i8, i16, i32, i64).</summary>
-    public static string TypeOf(CommandField field) => "i" + (SizeOf(field) * 8).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string TypeOf(CommandField field) => (field == CommandField.MarginMode ? "u" : "i") + (SizeOf(field) * 8).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Writes the body of a command; returns its length. <see cref="EngineCommand.Kind"/> picks the layout.</summary>
     public static int WriteBody(in EngineCommand command, Span<byte> destination)
@@ -117,6 +121,7 @@ public static class CommandCodec
                 case CommandField.Asset: BinaryPrimitives.WriteInt16LittleEndian(d, command.Asset); break;
                 case CommandField.Instrument: BinaryPrimitives.WriteInt32LittleEndian(d, command.Instrument); break;
                 case CommandField.Side: d[0] = unchecked((byte)command.Side); break;
+                case CommandField.MarginMode: d[0] = unchecked((byte)command.Amount); break;
                 case CommandField.Leverage: BinaryPrimitives.WriteInt32LittleEndian(d, command.Leverage); break;
                 case CommandField.Quantity: BinaryPrimitives.WriteInt64LittleEndian(d, command.Quantity); break;
                 case CommandField.Price: BinaryPrimitives.WriteInt64LittleEndian(d, command.Price); break;
@@ -179,6 +184,7 @@ public static class CommandCodec
                 case CommandField.Asset: command.Asset = BinaryPrimitives.ReadInt16LittleEndian(s); break;
                 case CommandField.Instrument: command.Instrument = BinaryPrimitives.ReadInt32LittleEndian(s); break;
                 case CommandField.Side: command.Side = unchecked((sbyte)s[0]); break;
+                case CommandField.MarginMode: command.Amount = s[0]; break;
                 case CommandField.Leverage: command.Leverage = BinaryPrimitives.ReadInt32LittleEndian(s); break;
                 case CommandField.Quantity: command.Quantity = BinaryPrimitives.ReadInt64LittleEndian(s); break;
                 case CommandField.Price: command.Price = BinaryPrimitives.ReadInt64LittleEndian(s); break;

@@ -94,6 +94,12 @@ public enum EventField : byte
 
     /// <summary>i64 funding rate raw (10^-10) (<see cref="EngineEvent.FundingRate"/>).</summary>
     FundingRate,
+
+    /// <summary>i64 cross usage raw money (<see cref="EngineEvent.CrossUsage"/>).</summary>
+    CrossUsage,
+
+    /// <summary>i64 available = main − cross usage raw money (<see cref="EngineEvent.Available"/>).</summary>
+    Available,
 }
 
 /// <summary>Encodes and decodes outbound engine-event bodies (docs/PROTOCOL.md, "Outbound events").</summary>
@@ -116,7 +122,7 @@ public static class EventCodec
             EventField.Quantity, EventField.EntryPrice, EventField.Mark, EventField.Margin, EventField.Equity, EventField.MaintenanceMargin,
             EventField.LiquidationPrice, EventField.BankruptcyPrice, EventField.MarginRatio, EventField.MaxRemovable,
         ],
-        [MessageType.AccountBalance] = [EventField.Account, EventField.Asset, EventField.Balance],
+        [MessageType.AccountBalance] = [EventField.Account, EventField.Asset, EventField.Balance, EventField.CrossUsage, EventField.Available],
         [MessageType.StateHash] = [EventField.Hash],
         [MessageType.LiquidationSettled] = [EventField.OrderId, EventField.OrderKind, EventField.Instrument, EventField.Account, EventField.PositionId, EventField.Quantity, EventField.Price, EventField.Mark, EventField.RealisedPnl, EventField.LiquidationFee, EventField.InsuranceFundDelta],
         [MessageType.FundingApplied] = [EventField.Instrument, EventField.Price, EventField.FundingRate],
@@ -270,6 +276,8 @@ public static class EventCodec
         EventField.BankruptcyPrice => e.BankruptcyPrice,
         EventField.MarginRatio => e.MarginRatio,
         EventField.MaxRemovable => e.MaxRemovable,
+        EventField.CrossUsage => e.CrossUsage,
+        EventField.Available => e.Available,
         _ => 0,
     };
 
@@ -306,6 +314,8 @@ public static class EventCodec
             case EventField.BankruptcyPrice: e.BankruptcyPrice = v; break;
             case EventField.MarginRatio: e.MarginRatio = v; break;
             case EventField.MaxRemovable: e.MaxRemovable = v; break;
+            case EventField.CrossUsage: e.CrossUsage = v; break;
+            case EventField.Available: e.Available = v; break;
             default: break;
         }
     }

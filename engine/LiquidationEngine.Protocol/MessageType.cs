@@ -40,6 +40,9 @@ public enum MessageType : byte
     /// <summary>Inbound: a venue top-up of an insurance fund.</summary>
     InsuranceDeposit = 0x0B,
 
+    /// <summary><see cref="Contracts.CommandKind.CrossUsage"/>.</summary>
+    CrossUsage = 0x0C,
+
     /// <summary>Inbound: query one position.</summary>
     QueryPosition = 0x15,
 
@@ -51,6 +54,9 @@ public enum MessageType : byte
 
     /// <summary>Inbound, first frame of every connection: resume point and optional shared secret.</summary>
     Hello = 0x30,
+
+    /// <summary>Inbound, any time after Hello: keeps an idle connection open; answered by <see cref="HeartbeatAck"/>.</summary>
+    Heartbeat = 0x31,
 
     /// <summary>Outbound: the command was applied.</summary>
     Ack = 0x81,
@@ -81,6 +87,9 @@ public enum MessageType : byte
 
     /// <summary>Outbound reply to <see cref="Hello"/>: the connection's source id and the resume window.</summary>
     Welcome = 0xA0,
+
+    /// <summary>Outbound reply to <see cref="Heartbeat"/>, echoing its token.</summary>
+    HeartbeatAck = 0xA1,
 
     /// <summary>Outbound: a frame was rejected or the connection is being closed; carries a <see cref="ProtocolError"/>.</summary>
     Error = 0xAF,

@@ -42,8 +42,14 @@ public enum ProtocolError : ushort
     /// <summary>The daemon is shutting down and takes no more input. Closes the connection.</summary>
     ShuttingDown = 12,
 
-    /// <summary>The connection ended in the middle of a frame.</summary>
+    /// <summary>The client half-closed its side in the middle of a frame; the partial frame is dropped. Closes the connection.</summary>
     TruncatedFrame = 13,
+
+    /// <summary>No valid Hello arrived within <c>Gateway:HelloTimeoutSeconds</c> of the connect. Closes the connection.</summary>
+    HelloTimeout = 14,
+
+    /// <summary>No frame (command or Heartbeat) arrived within <c>Gateway:IdleTimeoutSeconds</c>. Closes the connection.</summary>
+    IdleTimeout = 15,
 }
 
 /// <summary>Helpers over <see cref="ProtocolError"/>.</summary>
@@ -70,6 +76,8 @@ public static class ProtocolErrors
         ProtocolError.OutboundOverrun => "outbound_overrun",
         ProtocolError.ShuttingDown => "shutting_down",
         ProtocolError.TruncatedFrame => "truncated_frame",
+        ProtocolError.HelloTimeout => "hello_timeout",
+        ProtocolError.IdleTimeout => "idle_timeout",
         _ => "unknown",
     };
 }

@@ -143,3 +143,34 @@ public readonly record struct ErrorMessage(ProtocolError Reason, bool Closing, b
         return ProtocolError.None;
     }
 }
+
+/// <summary>A keep-alive, both ways: the client sends <see cref="MessageType.Heartbeat"/> and the gateway answers
+/// <see cref="MessageType.HeartbeatAck"/> with the same token. It never enters the engine.</summary>
+/// <param name="Token">Any value of the client's choosing, echoed back.</param>
+public readonly record struct HeartbeatMessage(long Token)
+{
+    /// <summary>Body size.</summary>
+    public const int BodySize = 8;
+
+    /// <summary>Writes a whole frame of <paramref name="type"/> (Heartbeat or HeartbeatAck); returns its length.</summary>
+    public int WriteFrame(Span<byte> destination, MessageType type)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(destination[FrameCodec.HeaderSize..], Token);
+        FrameCodec.WriteHeader(destination, type, BodySize);
+        FrameCodec.Seal(destination[..(FrameCodec.Overhead + BodySize)]);
+        return FrameCodec.Overhead + BodySize;
+    }
+
+    /// <summary>Decodes a Heartbeat or HeartbeatAck body.</summary>
+    public static ProtocolError TryRead(ReadOnlySpan<byte> b, out HeartbeatMessage heartbeat)
+    {
+        heartbeat = default;
+        if (b.Length != BodySize)
+        {
+            return b.Length < BodySize ? ProtocolError.TruncatedBody : ProtocolError.BadBodyLength;
+        }
+
+        heartbeat = new HeartbeatMessage(BinaryPrimitives.ReadInt64LittleEndian(b));
+        return ProtocolError.None;
+    }
+}

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Instruments;
 using LiquidationEngine.Numerics;
@@ -82,12 +85,17 @@ public sealed class LiquidationLog : IDisposable
 
     private readonly InstrumentCatalog _catalog;
     private readonly TextWriter? _csv;
-    private readonly TextWriter? _jsonl;
+    private readonly Stream? _jsonl;
     private readonly StringBuilder _line = new(512);
+    private readonly ArrayBufferWriter<byte> _jsonBuffer = new(1024);
+
+    /// <summary>Writes one JSON object per row into <see cref="_jsonBuffer"/>; reset for each row.</summary>
+    private readonly Utf8JsonWriter _json;
 
     /// <summary>Creates a log over writers it takes ownership of; either may be null.</summary>
-    public LiquidationLog(InstrumentCatalog catalog, TextWriter? csv, TextWriter? jsonl)
+    public LiquidationLog(InstrumentCatalog catalog, TextWriter? csv, Stream? jsonl)
     {
+        _json = new Utf8JsonWriter(_jsonBuffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = catalog;
         _csv = csv;
@@ -104,7 +112,7 @@ public sealed class LiquidationLog : IDisposable
     {
         ArgumentNullException.ThrowIfNull(directory);
         Directory.CreateDirectory(directory);
-        return new LiquidationLog(catalog, Open(Path.Combine(directory, "liquidations.csv")), Open(Path.Combine(directory, "liquidations.jsonl")));
+        return new LiquidationLog(catalog, Open(Path.Combine(directory, "liquidations.csv")), OpenStream(Path.Combine(directory, "liquidations.jsonl")));
     }
 
     /// <summary>Appends one row to both files.</summary>
@@ -147,30 +155,45 @@ public sealed class LiquidationLog : IDisposable
 
         if (_jsonl is not null)
         {
-            StringBuilder b = _line.Clear();
-            b.Append("{\"record\":\"").Append(record)
-                .Append("\",\"event_seq\":").Append(row.EventSequence.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"input_seq\":").Append(row.InputSequence.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"time_utc\":\"").Append(time)
-                .Append("\",\"timestamp_us\":").Append(row.TimestampUs.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"order_id\":").Append(row.OrderId.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"cause_order_id\":").Append(row.CauseOrderId == 0 ? "null" : row.CauseOrderId.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"order_kind\":\"").Append(orderKind)
-                .Append("\",\"position_id\":").Append(row.PositionId.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"account\":").Append(row.Account.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"instrument\":\"").Append(inst.Symbol)
-                .Append("\",\"asset\":\"").Append(asset)
-                .Append("\",\"side\":\"").Append(side)
-                .Append("\",\"quantity\":\"").Append(FixedPoint.Format(row.Quantity, Quantity.Decimals))
-                .Append("\",\"price\":\"").Append(FixedPoint.Format(row.Price, Price.Decimals))
-                .Append("\",\"bankruptcy_price\":\"").Append(FixedPoint.Format(row.BankruptcyPrice, Price.Decimals))
-                .Append("\",\"trigger_mark\":\"").Append(FixedPoint.Format(row.TriggerMark, Price.Decimals))
-                .Append("\",\"notional\":\"").Append(FixedPoint.Format(row.Notional, Money.Decimals))
-                .Append("\",\"realised_pnl\":\"").Append(FixedPoint.Format(row.RealisedPnl, Money.Decimals))
-                .Append("\",\"liquidation_fee\":\"").Append(FixedPoint.Format(row.LiquidationFee, Money.Decimals))
-                .Append("\",\"insurance_fund_delta\":\"").Append(FixedPoint.Format(row.InsuranceFundDelta, Money.Decimals))
-                .Append("\",\"execution\":\"").Append(row.Execution).Append("\"}\n");
-            _jsonl.Write(b);
+            // One Utf8JsonWriter over one reused buffer: escaping is the library's, nothing is allocated per row.
+            Utf8JsonWriter j = _json;
+            _jsonBuffer.ResetWrittenCount();
+            j.Reset(_jsonBuffer);
+            j.WriteStartObject();
+            j.WriteString("record", record);
+            j.WriteNumber("event_seq", row.EventSequence);
+            j.WriteNumber("input_seq", row.InputSequence);
+            j.WriteString("time_utc", time);
+            j.WriteNumber("timestamp_us", row.TimestampUs);
+            j.WriteNumber("order_id", row.OrderId);
+            if (row.CauseOrderId == 0)
+            {
+                j.WriteNull("cause_order_id");
+            }
+            else
+            {
+                j.WriteNumber("cause_order_id", row.CauseOrderId);
+            }
+
+            j.WriteString("order_kind", orderKind);
+            j.WriteNumber("position_id", row.PositionId);
+            j.WriteNumber("account", row.Account);
+            j.WriteString("instrument", inst.Symbol);
+            j.WriteString("asset", asset);
+            j.WriteString("side", side);
+            WriteDecimal(j, "quantity", row.Quantity, Quantity.Decimals);
+            WriteDecimal(j, "price", row.Price, Price.Decimals);
+            WriteDecimal(j, "bankruptcy_price", row.BankruptcyPrice, Price.Decimals);
+            WriteDecimal(j, "trigger_mark", row.TriggerMark, Price.Decimals);
+            WriteDecimal(j, "notional", row.Notional, Money.Decimals);
+            WriteDecimal(j, "realised_pnl", row.RealisedPnl, Money.Decimals);
+            WriteDecimal(j, "liquidation_fee", row.LiquidationFee, Money.Decimals);
+            WriteDecimal(j, "insurance_fund_delta", row.InsuranceFundDelta, Money.Decimals);
+            j.WriteString("execution", row.Execution);
+            j.WriteEndObject();
+            j.Flush();
+            _jsonl.Write(_jsonBuffer.WrittenSpan);
+            _jsonl.WriteByte((byte)'\n');
         }
     }
 
@@ -186,6 +209,7 @@ public sealed class LiquidationLog : IDisposable
     {
         _csv?.Dispose();
         _jsonl?.Dispose();
+        _json.Dispose();
     }
 
     /// <summary><c>order</c>, <c>adl</c>, <c>fill</c> or <c>takeover</c>.</summary>
@@ -214,6 +238,12 @@ public sealed class LiquidationLog : IDisposable
         DateTime t = DateTime.UnixEpoch.AddTicks((timestampUs - micros) * 10);
         return t.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "." + micros.ToString("D6", CultureInfo.InvariantCulture) + "Z";
     }
+
+    /// <summary>An exact decimal as a JSON string, so no reader parses it into a binary float.</summary>
+    private static void WriteDecimal(Utf8JsonWriter j, string name, long raw, int decimals)
+        => j.WriteString(name, FixedPoint.Format(raw, decimals));
+
+    private static FileStream OpenStream(string path) => new(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 16);
 
     private static StreamWriter Open(string path)
         => new(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16) { NewLine = "\n" };

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LiquidationEngine.Instruments;
 using LiquidationEngine.Numerics;
+using LiquidationEngine.Csv;
 
 namespace LiquidationEngine.Replay;
 
@@ -27,6 +28,9 @@ namespace LiquidationEngine.Replay;
 /// </remarks>
 public static class PositionBookFile
 {
+    /// <summary>Fields a book CSV row may have before it is rejected unread (rows have 4 to 8).</summary>
+    private const int MaxCsvFields = 16;
+
     /// <summary>Loads a positions file.</summary>
     /// <param name="path">The file; <c>.json</c> is read as JSON, anything else as CSV.</param>
     /// <param name="catalog">Resolves symbols (instrument or venue) and assets.</param>
@@ -95,6 +99,7 @@ public static class PositionBookFile
 
     private static void ReadCsv(string text, Builder builder)
     {
+        Span<Range> ranges = stackalloc Range[MaxCsvFields];
         int lineNumber = 0;
         foreach (ReadOnlySpan<char> raw in text.AsSpan().EnumerateLines())
         {
@@ -110,10 +115,17 @@ public static class PositionBookFile
                 continue;
             }
 
-            string[] f = line.ToString().Split(',');
-            for (int i = 0; i < f.Length; i++)
+            int count = CsvFields.Split(line, ranges);
+            if (count < 0)
             {
-                f[i] = f[i].Trim();
+                builder.Fail(lineNumber, BookErrorKind.MalformedLine, $"more than {MaxCsvFields} comma-separated fields (balance and position rows have 4 to 8).");
+                continue;
+            }
+
+            string[] f = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                f[i] = line[ranges[i]].Trim().ToString();
             }
 
             string record = f[0].ToLowerInvariant();

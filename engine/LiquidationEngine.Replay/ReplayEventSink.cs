@@ -1,3 +1,4 @@
+using HdrHistogram;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using LiquidationEngine.Contracts;
@@ -120,7 +121,7 @@ internal sealed class ReplayEventSink : IEngineEventSink
     public string BookSourceName { get; }
 
     /// <summary>Publish → ack latency of ticks and execution reports, nanoseconds.</summary>
-    public LatencyHistogram Latency { get; } = new();
+    public LongHistogram Latency { get; } = Latencies.Create();
 
     public List<LiquidationRecord> Liquidations { get; } = [];
 

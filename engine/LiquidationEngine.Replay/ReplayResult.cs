@@ -1,3 +1,4 @@
+using HdrHistogram;
 using System.Globalization;
 using System.Text;
 using LiquidationEngine.Contracts;
@@ -108,7 +109,7 @@ public sealed class ReplayResult
     public long InputsPublished { get; set; }
 
     /// <summary>Publish → ack latency of ticks and execution reports, ns.</summary>
-    public LatencyHistogram Latency { get; set; } = new();
+    public LongHistogram Latency { get; set; } = Latencies.Create();
 
     /// <summary>Every liquidation order, in event order, with its outcome.</summary>
     public IReadOnlyList<LiquidationRecord> Liquidations { get; set; } = [];
@@ -211,10 +212,10 @@ public sealed class ReplayResult
         [
             ("wall time", $"{TotalTime.TotalSeconds:0.00} s (book load {BookLoadTime.TotalSeconds:0.00} s, replay {ReplayTime.TotalSeconds:0.00} s)"),
             ("throughput", $"{InputsPublished / seconds:N0} inputs/s ({(Marks + FundingSettlements) / seconds:N0} ticks/s)"),
-            ("latency", Latency.Count == 0
+            ("latency", Latency.TotalCount == 0
                 ? "no samples"
-                : $"publish→ack p50 {Us(Latency.ValueAtPercentile(50))}, p90 {Us(Latency.ValueAtPercentile(90))}, "
-                    + $"p99 {Us(Latency.ValueAtPercentile(99))}, p99.9 {Us(Latency.ValueAtPercentile(99.9))}, max {Us(Latency.Max)} (n = {N(Latency.Count)})"),
+                : $"publish→ack p50 {Us(Latency.GetValueAtPercentile(50))}, p90 {Us(Latency.GetValueAtPercentile(90))}, "
+                    + $"p99 {Us(Latency.GetValueAtPercentile(99))}, p99.9 {Us(Latency.GetValueAtPercentile(99.9))}, max {Us(Latency.GetMaxValue())} (n = {N(Latency.TotalCount)})"),
         ];
     }
 

@@ -40,7 +40,7 @@ COMMANDS = {  # name: (type, struct format of the fields after clientSequence an
     "MarkTick": (0x01, "iq"),            # instrument, price
     "Deposit": (0x02, "qhq"),            # account, asset, amount
     "Withdraw": (0x03, "qhq"),
-    "TradeFill": (0x04, "qibiqqq"),      # account, instrument, side, leverage, quantity, price, fee
+    "TradeFill": (0x04, "qibiqqqB"),     # account, instrument, side, leverage, quantity, price, fee, margin mode (0 isolated, 1 cross)
     "AddMargin": (0x05, "qiq"),          # account, instrument, amount
     "RemoveMargin": (0x06, "qiq"),
     "SetLeverage": (0x07, "qiiq"),       # account, instrument, leverage, transfer amount
@@ -48,6 +48,7 @@ COMMANDS = {  # name: (type, struct format of the fields after clientSequence an
     "LiquidationFill": (0x09, "qqq"),    # order id, quantity, price
     "LiquidationNoFill": (0x0A, "q"),    # order id
     "InsuranceDeposit": (0x0B, "hq"),    # asset, amount
+    "CrossUsage": (0x0C, "qhq"),         # account, asset, margin the cross engine's positions and orders use
     "QueryPosition": (0x15, "qiq"),      # account, instrument, position id (0 = by account and instrument)
     "QueryAccount": (0x16, "q"),         # account
     "QueryStateHash": (0x17, ""),
@@ -60,7 +61,7 @@ EVENTS = {  # type: (name, struct format after the prefix, field names)
     0x84: ("AdlOrder", "qBbiqqqqqqq", ["orderId", "orderKind", "side", "instrument", "account", "positionId", "quantity", "price", "mark", "causeOrderId", "counterpartyPnl"]),
     0x85: ("PositionState", "qqihbBiqqqqqqqqqq", ["positionId", "account", "instrument", "asset", "side", "status", "leverage", "quantity", "entryPrice", "mark",
                                                   "margin", "equity", "maintenanceMargin", "liquidationPrice", "bankruptcyPrice", "marginRatio", "maxRemovable"]),
-    0x86: ("AccountBalance", "qhq", ["account", "asset", "balance"]),
+    0x86: ("AccountBalance", "qhqqq", ["account", "asset", "balance", "crossUsage", "available"]),
     0x87: ("StateHash", "Q", ["hash"]),
     0x88: ("LiquidationSettled", "qBiqqqqqqqq", ["orderId", "orderKind", "instrument", "account", "positionId", "quantity", "price", "mark", "realisedPnl", "liquidationFee", "insuranceFundDelta"]),
     0x89: ("FundingApplied", "iqq", ["instrument", "price", "rate"]),
@@ -184,7 +185,7 @@ def main() -> int:
         return seq
 
     send("Deposit", args.account, 0, 10_000 * SCALE)
-    send("TradeFill", args.account, args.instrument, 1, 10, 1 * SCALE, 20_000 * SCALE, 0)
+    send("TradeFill", args.account, args.instrument, 1, 10, 1 * SCALE, 20_000 * SCALE, 0, 0)
     send("QueryPosition", args.account, args.instrument, 0)
     for mark in range(19_500, 17_900, -100):  # the 10x long's liquidation price is about 18,072.29
         send("MarkTick", args.instrument, mark * SCALE)

@@ -57,8 +57,8 @@ public static class CascadeRun
 
             GcDelta gcDelta = gc.Stop(pipeline);
             ReadOnlySpan<long> times = sink.OrderTimes;
-            long first = times.Length > 0 ? LatencyHistogram.StopwatchTicksToNanoseconds(times[0] - t0) : 0;
-            long last = times.Length > 0 ? LatencyHistogram.StopwatchTicksToNanoseconds(times[^1] - t0) : 0;
+            long first = times.Length > 0 ? Latencies.StopwatchTicksToNanoseconds(times[0] - t0) : 0;
+            long last = times.Length > 0 ? Latencies.StopwatchTicksToNanoseconds(times[^1] - t0) : 0;
             return new CascadeResult(positions, sink.OrderCount, expected, first, last, last > 0 ? sink.OrderCount / (last / 1e9) : 0, book.BuildTime.TotalSeconds, gcDelta);
         }
         finally

@@ -1,4 +1,4 @@
-using LiquidationEngine.Replay;
+using HdrHistogram;
 
 namespace LiquidationEngine.Latency;
 
@@ -9,15 +9,17 @@ namespace LiquidationEngine.Latency;
 /// <param name="P99">99th percentile.</param>
 /// <param name="P999">99.9th percentile.</param>
 /// <param name="P9999">99.99th percentile.</param>
-/// <param name="Max">Worst (exact).</param>
+/// <param name="Max">Worst (to the histogram's precision, 0.1%).</param>
 public sealed record LatencySummary(long Count, long P50, long P90, long P99, long P999, long P9999, long Max)
 {
     /// <summary>Reads the percentiles out of a histogram of nanoseconds.</summary>
-    public static LatencySummary Of(LatencyHistogram h)
+    public static LatencySummary Of(HistogramBase h)
     {
         ArgumentNullException.ThrowIfNull(h);
-        return new(h.Count, h.ValueAtPercentile(50), h.ValueAtPercentile(90), h.ValueAtPercentile(99),
-            h.ValueAtPercentile(99.9), h.ValueAtPercentile(99.99), h.Count == 0 ? 0 : h.Max);
+        return h.TotalCount == 0
+            ? new(0, 0, 0, 0, 0, 0, 0)
+            : new(h.TotalCount, h.GetValueAtPercentile(50), h.GetValueAtPercentile(90), h.GetValueAtPercentile(99),
+                h.GetValueAtPercentile(99.9), h.GetValueAtPercentile(99.99), h.GetMaxValue());
     }
 
     /// <summary>One line: count, p50 … max with units.</summary>

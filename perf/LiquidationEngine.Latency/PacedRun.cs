@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HdrHistogram;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Pipeline;
 using LiquidationEngine.Replay;
@@ -46,11 +47,9 @@ public sealed class PacedRun(EnginePipeline pipeline, TimestampSink sink, TickSo
 
         sink.Disarm();
         GcDelta gcDelta = gc.Stop(pipeline);
-        var toOrder = new LatencyHistogram();
-        var toApplied = new LatencyHistogram();
-        var all = new LatencyHistogram();
-        var fromSend = new LatencyHistogram();
-        var sendLag = new LatencyHistogram();
+        LongHistogram toOrder = Latencies.Create(), toApplied = Latencies.Create(), all = Latencies.Create();
+        LongHistogram fromSend = Latencies.Create(), fromSendCorrected = Latencies.Create(), sendLag = Latencies.Create();
+        long periodNanoseconds = Math.Max(1, 1_000_000_000 / rate);
         long orderTicks = 0, orders = 0, missing = 0, lastOut = start;
         ReadOnlySpan<long> firstOrder = sink.FirstOrder;
         ReadOnlySpan<long> ack = sink.Ack;
@@ -58,19 +57,19 @@ public sealed class PacedRun(EnginePipeline pipeline, TimestampSink sink, TickSo
         for (int i = 0; i < events; i++)
         {
             long due = start + (long)(i * period);
-            sendLag.Record(LatencyHistogram.StopwatchTicksToNanoseconds(sent[i] - due));
+            sendLag.RecordElapsed(due, sent[i]);
             long done;
             if (ordersOf[i] > 0)
             {
                 done = firstOrder[i];
                 orderTicks++;
                 orders += ordersOf[i];
-                toOrder.Record(LatencyHistogram.StopwatchTicksToNanoseconds(done - due));
+                toOrder.RecordElapsed(due, done);
             }
             else if (ack[i] != 0)
             {
                 done = ack[i];
-                toApplied.Record(LatencyHistogram.StopwatchTicksToNanoseconds(done - due));
+                toApplied.RecordElapsed(due, done);
             }
             else
             {
@@ -78,8 +77,12 @@ public sealed class PacedRun(EnginePipeline pipeline, TimestampSink sink, TickSo
                 continue;
             }
 
-            all.Record(LatencyHistogram.StopwatchTicksToNanoseconds(done - due));
-            fromSend.Record(LatencyHistogram.StopwatchTicksToNanoseconds(done - sent[i]));
+            all.RecordElapsed(due, done);
+            long sendToDone = Latencies.StopwatchTicksToNanoseconds(done - sent[i]);
+            fromSend.RecordNanoseconds(sendToDone);
+
+            // HdrHistogram's coordinated-omission correction of the naive figure, as a cross-check of the paced one.
+            fromSendCorrected.RecordNanoseconds(sendToDone, periodNanoseconds);
             lastOut = Math.Max(lastOut, Math.Max(done, ack[i]));
         }
 
@@ -89,7 +92,8 @@ public sealed class PacedRun(EnginePipeline pipeline, TimestampSink sink, TickSo
             events / ((sent[events - 1] - start) / f),
             events / ((lastOut - start) / f),
             orderTicks, orders, events - orderTicks - missing, missing,
-            LatencySummary.Of(toOrder), LatencySummary.Of(toApplied), LatencySummary.Of(all), LatencySummary.Of(fromSend), LatencySummary.Of(sendLag), gcDelta);
+            LatencySummary.Of(toOrder), LatencySummary.Of(toApplied), LatencySummary.Of(all), LatencySummary.Of(fromSend),
+            LatencySummary.Of(fromSendCorrected), LatencySummary.Of(sendLag), gcDelta) { AllHistogram = all };
     }
 
     /// <summary>Publishes <paramref name="events"/> feed ticks (no acks) as fast as the ring takes them.</summary>

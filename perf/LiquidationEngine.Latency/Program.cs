@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using HdrHistogram;
 using LiquidationEngine.Instruments;
 using LiquidationEngine.Perf;
 using LiquidationEngine.Pipeline;
+using LiquidationEngine.Replay;
 using LiquidationEngine.State;
 
 namespace LiquidationEngine.Latency;
@@ -80,9 +82,25 @@ public static class Program
         if (options.JsonPath is { } path)
         {
             File.WriteAllText(path, JsonSerializer.Serialize(results, Json));
+            WriteHistogramLog(Path.ChangeExtension(path, ".hlog"), paced);
         }
 
         return 0;
+    }
+
+    /// <summary>Every paced run's scheduled-time histogram in HdrHistogram's standard log format (readable by
+    /// HistogramLogReader and the HdrHistogram plotting tools), tagged "wait/rate".</summary>
+    private static void WriteHistogramLog(string path, List<PacedResult> paced)
+    {
+        using FileStream file = File.Create(path);
+        HistogramBase[] histograms = paced.Where(r => r.AllHistogram is not null).Select(r =>
+        {
+            HistogramBase h = r.AllHistogram!;
+            h.Tag = $"{r.WaitStrategy}/{r.TargetRate}";
+            return h;
+        }).ToArray();
+        Latencies.WriteLog(file, DateTime.UtcNow, histograms);
+        Console.WriteLine($"histograms: {path}");
     }
 
     private static void RunPipeline(InstrumentCatalog catalog, HarnessOptions options, string wait, List<PacedResult> paced, List<ThroughputResult> throughput)
@@ -124,6 +142,7 @@ public static class Program
                     Console.WriteLine($"    → applied {r.ToApplied}");
                     Console.WriteLine($"    all       {r.All}");
                     Console.WriteLine($"    (from actual send, coordinated omission: {r.AllFromActualSend})");
+                    Console.WriteLine($"    (the same, HdrHistogram-corrected:       {r.AllFromActualSendCorrected})");
                     Console.WriteLine($"    (producer lateness, actual − scheduled send: {r.SendLag})");
                     GC.Collect();
                 }

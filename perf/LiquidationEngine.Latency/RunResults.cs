@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using HdrHistogram;
+
 namespace LiquidationEngine.Latency;
 
 /// <summary>Collections, allocation and time of one measured run.</summary>
@@ -23,12 +26,19 @@ public sealed record GcDelta(int Gen0, int Gen1, int Gen2, long AllocatedBytes, 
 /// <param name="ToApplied">Scheduled time → ack at the sink (applied by the writer, through the output ring), for ticks that do not.</param>
 /// <param name="All">Both kinds together: scheduled time → first output of the tick.</param>
 /// <param name="AllFromActualSend">The same, measured from the actual publish time instead: what a coordinated-omission harness would report.</param>
+/// <param name="AllFromActualSendCorrected">The same again, corrected by HdrHistogram for coordinated omission with the
+/// intended interval (1/rate): should come close to <paramref name="All"/>, which needs no correction.</param>
 /// <param name="SendLag">Actual publish time − scheduled time: how late the producer itself was (a starved producer, or a full ring).</param>
 /// <param name="Gc">Collections and allocation during the run.</param>
 public sealed record PacedResult(
     string WaitStrategy, long TargetRate, int Events, double ScheduledSeconds, double AchievedSendRate, double AchievedCompletionRate,
     long OrderTicks, long Orders, long QuietTicks, long Missing,
-    LatencySummary ToOrder, LatencySummary ToApplied, LatencySummary All, LatencySummary AllFromActualSend, LatencySummary SendLag, GcDelta Gc);
+    LatencySummary ToOrder, LatencySummary ToApplied, LatencySummary All, LatencySummary AllFromActualSend, LatencySummary AllFromActualSendCorrected, LatencySummary SendLag, GcDelta Gc)
+{
+    /// <summary>The histogram behind <see cref="All"/>, written to the HdrHistogram log next to the JSON.</summary>
+    [JsonIgnore]
+    public HistogramBase? AllHistogram { get; init; }
+}
 
 /// <summary>The whole pipeline run flat out: one producer publishes as fast as the ring takes ticks.</summary>
 /// <param name="WaitStrategy">The pipeline's wait strategy.</param>

@@ -17,7 +17,8 @@ public enum CommandKind : byte
 
     /// <summary>A user trade fill on the isolated position of (account, instrument): opens, increases, reduces or closes it.
     /// <see cref="EngineCommand.Side"/> is +1 buy / -1 sell; <see cref="EngineCommand.Leverage"/> applies on open;
-    /// <see cref="EngineCommand.Fee"/> is the trading fee charged to the block.</summary>
+    /// <see cref="EngineCommand.Fee"/> is the trading fee charged to the block; <see cref="EngineCommand.MarginMode"/>
+    /// must be isolated (a cross fill is rejected: it belongs to the cross engine).</summary>
     TradeFill = 4,
 
     /// <summary>Move <see cref="EngineCommand.Amount"/> from main to the block.</summary>
@@ -40,6 +41,10 @@ public enum CommandKind : byte
 
     /// <summary>Deposit into the insurance fund of <see cref="EngineCommand.Asset"/> (venue top-up).</summary>
     InsuranceDeposit = 11,
+
+    /// <summary>The cross engine reports the margin its positions and orders use, <see cref="EngineCommand.Amount"/> ≥ 0,
+    /// for (account, <see cref="EngineCommand.Asset"/>). Replaces the previous report (latest wins), so resending is harmless.</summary>
+    CrossUsage = 12,
 
     /// <summary>Write a snapshot at this sequence (daemon only; a no-op for state).</summary>
     Snapshot = 20,

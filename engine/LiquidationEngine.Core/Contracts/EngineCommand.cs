@@ -56,6 +56,14 @@ public struct EngineCommand
     /// <summary>Trading fee raw money, alias of <see cref="Aux"/>.</summary>
     public readonly long Fee => Aux;
 
+    /// <summary>Margin mode of a <see cref="CommandKind.TradeFill"/>, alias of <see cref="Amount"/> (unused by fills,
+    /// and journaled): 0 isolated, 1 cross; any other value is invalid.</summary>
+    public MarginMode MarginMode
+    {
+        readonly get => Amount is >= 0 and <= byte.MaxValue ? (MarginMode)Amount : (MarginMode)byte.MaxValue;
+        set => Amount = (long)value;
+    }
+
     /// <summary>Liquidation order id, alias of <see cref="Aux"/>.</summary>
     public readonly long OrderId => Aux;
 }

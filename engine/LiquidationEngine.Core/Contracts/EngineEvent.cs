@@ -106,6 +106,21 @@ public struct EngineEvent
         set => Margin = value;
     }
 
+    /// <summary><see cref="EventKind.AccountBalance"/>: the margin the cross engine last reported in use, raw money.</summary>
+    public long CrossUsage
+    {
+        readonly get => Equity;
+        set => Equity = value;
+    }
+
+    /// <summary><see cref="EventKind.AccountBalance"/>: available to isolated opens, add-margin and withdrawals:
+    /// main balance − cross usage (may be negative), raw money.</summary>
+    public long Available
+    {
+        readonly get => MaintenanceMargin;
+        set => MaintenanceMargin = value;
+    }
+
     /// <summary><see cref="EventKind.StateHash"/>: the state hash at <see cref="InputSequence"/>.</summary>
     public ulong StateHash
     {

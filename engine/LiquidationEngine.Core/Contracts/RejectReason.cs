@@ -24,7 +24,7 @@ public enum RejectReason : ushort
     InvalidAmount = 8,
     /// <summary>Leverage below 1 or above the bracket's max at the resulting notional.</summary>
     InvalidLeverage = 9,
-    /// <summary>The main balance does not cover the transfer or withdrawal.</summary>
+    /// <summary>The available balance (main balance − reported cross usage) does not cover the transfer or withdrawal.</summary>
     InsufficientBalance = 10,
     /// <summary>The block would not meet its initial margin.</summary>
     InsufficientMargin = 11,
@@ -54,6 +54,12 @@ public enum RejectReason : ushort
     WouldBreachMaintenance = 23,
     /// <summary>A funding rate outside ±100%.</summary>
     InvalidRate = 24,
-    /// <summary>The leverage is unchanged.</summary>
+    /// <summary>The requested leverage equals the position's current leverage (send add-margin to top up).</summary>
     LeverageUnchanged = 25,
+    /// <summary>A fill marked cross: cross positions belong to the cross engine, never to this one.</summary>
+    CrossFill = 26,
+    /// <summary>A margin mode other than 0 (isolated) or 1 (cross).</summary>
+    InvalidMarginMode = 27,
+    /// <summary>An amount moved to or from main with more decimals than its asset has (USDC: 6).</summary>
+    FinerThanAssetPrecision = 28,
 }

@@ -12,13 +12,45 @@ public sealed class InstrumentCatalog
     private readonly Instrument[] _instruments;
     private readonly FrozenDictionary<string, int> _bySymbol;
     private readonly FrozenDictionary<string, int> _byAlias;
+    private readonly long[] _assetUnits; // raw money units (10^-8) per smallest step of each asset: 10^(8 − decimals)
+
+    /// <summary>Money decimals an asset has when the catalog does not say: the engine's own 8.</summary>
+    public const int DefaultAssetDecimals = 8;
 
     /// <summary>Builds a catalog from already-validated instruments.</summary>
-    public InstrumentCatalog(IReadOnlyList<string> assets, IReadOnlyList<Instrument> instruments, IReadOnlyDictionary<string, string>? aliases = null)
+    /// <param name="assets">Settlement asset names.</param>
+    /// <param name="instruments">Instruments, each at its own index.</param>
+    /// <param name="aliases">Venue symbol → engine symbol.</param>
+    /// <param name="assetDecimals">Decimals of each asset (0–8), in <paramref name="assets"/> order; all 8 when null.</param>
+    public InstrumentCatalog(IReadOnlyList<string> assets, IReadOnlyList<Instrument> instruments, IReadOnlyDictionary<string, string>? aliases = null, IReadOnlyList<int>? assetDecimals = null)
     {
         ArgumentNullException.ThrowIfNull(assets);
         ArgumentNullException.ThrowIfNull(instruments);
         Assets = [.. assets];
+        int[] decimals = assetDecimals is null ? [.. Enumerable.Repeat(DefaultAssetDecimals, assets.Count)] : [.. assetDecimals];
+        if (decimals.Length != assets.Count)
+        {
+            throw new InstrumentConfigException($"{decimals.Length} asset precisions for {assets.Count} assets.");
+        }
+
+        _assetUnits = new long[decimals.Length];
+        for (int a = 0; a < decimals.Length; a++)
+        {
+            if (decimals[a] < 0 || decimals[a] > Money.Decimals)
+            {
+                throw new InstrumentConfigException($"asset {assets[a]}: precision {decimals[a]} must be 0 to {Money.Decimals} decimals.");
+            }
+
+            long unit = 1;
+            for (int k = decimals[a]; k < Money.Decimals; k++)
+            {
+                unit *= 10;
+            }
+
+            _assetUnits[a] = unit;
+        }
+
+        AssetDecimals = decimals;
         _instruments = [.. instruments];
         var bySymbol = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < _instruments.Length; i++)
@@ -51,6 +83,23 @@ public sealed class InstrumentCatalog
 
     /// <summary>Settlement asset names (USDT, USDC, USD, ...); an asset's index is its position here.</summary>
     public IReadOnlyList<string> Assets { get; }
+
+    /// <summary>Decimals of each settlement asset (USDC 6, USDT 8 ...), in <see cref="Assets"/> order. Balances in main
+    /// and every transfer between main and a block are kept on this grid (docs/MARGIN.md, "Asset precision").</summary>
+    public IReadOnlyList<int> AssetDecimals { get; }
+
+    /// <summary>Raw money units (10^-8) in one smallest step of an asset: 100 for an asset with 6 decimals.</summary>
+    public long AssetUnit(int asset) => _assetUnits[asset];
+
+    /// <summary>True when a raw amount is a whole number of the asset's smallest steps.</summary>
+    public bool IsOnAssetGrid(int asset, long raw) => raw % _assetUnits[asset] == 0;
+
+    /// <summary>A raw amount rounded onto the asset's grid: up for requirements, down for payouts.</summary>
+    public long RoundToAsset(int asset, long raw, Rounding rounding)
+    {
+        long unit = _assetUnits[asset];
+        return unit == 1 ? raw : checked(FixedPoint.Divide(raw, unit, rounding) * unit);
+    }
 
     /// <summary>Number of instruments.</summary>
     public int Count => _instruments.Length;
@@ -155,6 +204,19 @@ public sealed class InstrumentCatalog
                 _ => throw new InstrumentConfigException($"{symbol}: maintenanceBasis must be \"mark\" or \"entry\", got \"{e.MaintenanceBasis}\"."),
             };
 
+            BracketBoundary boundary = e.BracketBoundary switch
+            {
+                null or "cap" => BracketBoundary.CapInclusive,
+                "floor" => BracketBoundary.FloorInclusive,
+                _ => throw new InstrumentConfigException($"{symbol}: bracketBoundary must be \"cap\" (floor < x ≤ cap) or \"floor\" (floor ≤ x < cap), got \"{e.BracketBoundary}\"."),
+            };
+
+            string profile = e.Profile ?? file.Profile ?? VenueRules.CryptoCom.Name;
+            if (!VenueRules.TryFind(profile, out VenueRules rules))
+            {
+                throw new InstrumentConfigException($"{symbol}: profile \"{profile}\" is not one of {string.Join(", ", VenueRules.All.Select(r => r.Name))}.");
+            }
+
             instruments.Add(new Instrument(
                 instruments.Count,
                 symbol,
@@ -164,7 +226,9 @@ public sealed class InstrumentCatalog
                 ParseField<Rate>(e.LiquidationFeeRate, symbol, "liquidationFeeRate"),
                 basis,
                 brackets,
-                e.ReferencePrice is null ? default : ParseField<Price>(e.ReferencePrice, symbol, "referencePrice")));
+                e.ReferencePrice is null ? default : ParseField<Price>(e.ReferencePrice, symbol, "referencePrice"),
+                boundary,
+                rules));
             foreach (string alias in e.VenueSymbols ?? [])
             {
                 if (!aliases.TryAdd(alias, symbol))
@@ -174,7 +238,20 @@ public sealed class InstrumentCatalog
             }
         }
 
-        return new InstrumentCatalog(file.Assets, instruments, aliases);
+        var decimals = new int[file.Assets.Count];
+        Array.Fill(decimals, DefaultAssetDecimals);
+        foreach (var (asset, places) in file.AssetDecimals ?? [])
+        {
+            int a = file.Assets.IndexOf(asset);
+            if (a < 0)
+            {
+                throw new InstrumentConfigException($"assetDecimals: \"{asset}\" is not in \"assets\".");
+            }
+
+            decimals[a] = places;
+        }
+
+        return new InstrumentCatalog(file.Assets, instruments, aliases, decimals);
     }
 
     private static T ParseField<T>(string? text, string where, string field)
@@ -202,6 +279,10 @@ public sealed class InstrumentCatalog
     {
         public List<string>? Assets { get; set; }
 
+        public Dictionary<string, int>? AssetDecimals { get; set; }
+
+        public string? Profile { get; set; }
+
         public List<InstrumentEntry>? Instruments { get; set; }
     }
 
@@ -222,6 +303,10 @@ public sealed class InstrumentCatalog
         public string? MaintenanceBasis { get; set; }
 
         public string? ReferencePrice { get; set; }
+
+        public string? BracketBoundary { get; set; }
+
+        public string? Profile { get; set; }
 
         public List<BracketEntry>? Brackets { get; set; }
     }

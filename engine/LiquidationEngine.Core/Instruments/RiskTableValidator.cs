@@ -25,7 +25,7 @@ internal static class RiskTableValidator
         for (int n = 0; n < brackets.Length; n++)
         {
             RiskBracket b = brackets[n];
-            string where = $"{symbol} bracket {n + 1} [{b.Floor}, {b.Cap})";
+            string where = $"{symbol} bracket {n + 1} ({b.Floor} to {b.Cap})";
             if (b.Cap <= b.Floor)
             {
                 throw new InstrumentConfigException($"{where}: cap must exceed floor.");

@@ -43,7 +43,28 @@ public sealed class IsolatedMarginLedger
         return RejectReason.None;
     }
 
-    /// <summary>Debits a main balance. Isolated margin is never available to a withdrawal.</summary>
+    /// <summary>
+    /// Records the margin the cross engine's positions and orders use for (account, asset). The latest report
+    /// replaces the previous one, so a repeated report changes nothing. The engine never changes it itself.
+    /// </summary>
+    public RejectReason ReportCrossUsage(long account, int asset, long usage)
+    {
+        if ((uint)asset >= (uint)_s.Accounts.AssetCount)
+        {
+            return RejectReason.UnknownAsset;
+        }
+
+        if (usage < 0)
+        {
+            return RejectReason.InvalidAmount;
+        }
+
+        int ix = _s.Accounts.GetOrAdd(account);
+        _s.Accounts.CrossUsage(ix, asset) = usage;
+        return RejectReason.None;
+    }
+
+    /// <summary>Debits a main balance, within main − cross usage. Isolated margin is never available to a withdrawal.</summary>
     public RejectReason Withdraw(long account, int asset, long amount)
     {
         RejectReason invalid = ValidateTransfer(asset, amount);
@@ -58,13 +79,12 @@ public sealed class IsolatedMarginLedger
             return RejectReason.UnknownAccount;
         }
 
-        ref long main = ref _s.Accounts.Main(ix, asset);
-        if (main < amount)
+        if (_s.Accounts.Available(ix, asset) < amount)
         {
             return RejectReason.InsufficientBalance;
         }
 
-        main -= amount;
+        _s.Accounts.Main(ix, asset) -= amount;
         _s.Books.Withdrawals[asset] += amount;
         return RejectReason.None;
     }
@@ -73,8 +93,13 @@ public sealed class IsolatedMarginLedger
     /// Applies a user trade fill to the isolated position of (account, instrument): opens it, increases it, reduces it
     /// or closes it. A fill larger than the position on the opposite side is rejected (no flip: send a close and an open).
     /// </summary>
-    public RejectReason TradeFill(long account, int instrument, int side, long quantity, long price, int leverage, long fee)
+    public RejectReason TradeFill(long account, int instrument, int side, long quantity, long price, int leverage, long fee, MarginMode mode = MarginMode.Isolated)
     {
+        if (mode != MarginMode.Isolated)
+        {
+            return mode == MarginMode.Cross ? RejectReason.CrossFill : RejectReason.InvalidMarginMode;
+        }
+
         RejectReason r = ValidateFill(instrument, side, quantity, price, fee, out Instrument inst);
         if (r != RejectReason.None)
         {
@@ -119,8 +144,13 @@ public sealed class IsolatedMarginLedger
         }
 
         int asset = _s.Catalog[instrument].SettlementAsset;
+        if (!_s.Catalog.IsOnAssetGrid(asset, amount))
+        {
+            return RejectReason.FinerThanAssetPrecision;
+        }
+
         ref long main = ref _s.Accounts.Main(ix, asset);
-        if (main < amount)
+        if (_s.Accounts.Available(ix, asset) < amount)
         {
             return RejectReason.InsufficientBalance;
         }
@@ -159,8 +189,13 @@ public sealed class IsolatedMarginLedger
         }
 
         Instrument inst = _s.Catalog[instrument];
+        if (!_s.Catalog.IsOnAssetGrid(inst.SettlementAsset, amount))
+        {
+            return RejectReason.FinerThanAssetPrecision;
+        }
+
         RiskInputs p = _s.Inputs(slot);
-        if (PositionRisk.UnrealisedPnl(p, mark, Rounding.Down) <= 0)
+        if (inst.Rules.RemoveMarginRequiresProfit && PositionRisk.UnrealisedPnl(p, mark, Rounding.Down) <= 0)
         {
             return RejectReason.RemoveMarginWithoutProfit;
         }
@@ -203,6 +238,12 @@ public sealed class IsolatedMarginLedger
 
         Instrument inst = _s.Catalog[instrument];
         RiskInputs p = _s.Inputs(slot);
+        if (leverage == p.Leverage)
+        {
+            // Nothing would change; a top-up without a leverage change is an add-margin.
+            return RejectReason.LeverageUnchanged;
+        }
+
         long mark = _s.Funding.Mark[instrument];
         long notionalPrice = mark > 0 ? Math.Max(mark, p.Entry) : p.Entry;
         if (leverage < 1 || leverage > MaxLeverage
@@ -211,8 +252,18 @@ public sealed class IsolatedMarginLedger
             return RejectReason.InvalidLeverage;
         }
 
+        if (inst.Rules.LeverageChangeResetsMargin)
+        {
+            return ResetToLeverage(ix, slot, inst, p, leverage, transfer, mark);
+        }
+
+        if (!_s.Catalog.IsOnAssetGrid(inst.SettlementAsset, transfer))
+        {
+            return RejectReason.FinerThanAssetPrecision;
+        }
+
         ref long main = ref _s.Accounts.Main(ix, inst.SettlementAsset);
-        if (main < transfer)
+        if (transfer > 0 && _s.Accounts.Available(ix, inst.SettlementAsset) < transfer)
         {
             return RejectReason.InsufficientBalance;
         }
@@ -241,6 +292,43 @@ public sealed class IsolatedMarginLedger
             _s.Positions.Leverage[slot] = (byte)leverage;
         }
 
+        return RejectReason.None;
+    }
+
+    /// <summary>
+    /// A leverage change on a profile that resets the block (Bybit): the block becomes exactly the initial margin at
+    /// the new leverage, <c>q × EP / leverage</c>; a shortfall comes from main (rounded up to the asset), a surplus goes
+    /// back (rounded down). The move is computed here, so the command must not carry a transfer.
+    /// </summary>
+    private RejectReason ResetToLeverage(int ix, int slot, Instrument inst, in RiskInputs p, int leverage, long transfer, long mark)
+    {
+        if (transfer != 0)
+        {
+            return RejectReason.InvalidAmount;
+        }
+
+        int asset = inst.SettlementAsset;
+        long delta = checked(PositionRisk.InitialMargin(p.Quantity, p.Entry, leverage) - p.Margin);
+        long toBlock = delta > 0
+            ? _s.Catalog.RoundToAsset(asset, delta, Rounding.Up)
+            : -_s.Catalog.RoundToAsset(asset, -delta, Rounding.Down);
+        if (toBlock > 0 && _s.Accounts.Available(ix, asset) < toBlock)
+        {
+            return RejectReason.InsufficientBalance;
+        }
+
+        long margin = checked(p.Margin + toBlock);
+        if (mark > 0 && PositionRisk.IsInBreach(p with { Margin = margin }, inst, mark))
+        {
+            return RejectReason.WouldBreachMaintenance;
+        }
+
+        _s.IndexRemove(slot);
+        _s.SettleFunding(slot);
+        _s.Accounts.Main(ix, asset) -= toBlock;
+        _s.Positions.Margin[slot] = margin;
+        _s.Positions.Leverage[slot] = (byte)leverage;
+        _s.IndexInsert(slot);
         return RejectReason.None;
     }
 
@@ -300,6 +388,7 @@ public sealed class IsolatedMarginLedger
     private RejectReason ValidateTransfer(int asset, long amount)
         => (uint)asset >= (uint)_s.Accounts.AssetCount ? RejectReason.UnknownAsset
             : amount <= 0 ? RejectReason.InvalidAmount
+            : !_s.Catalog.IsOnAssetGrid(asset, amount) ? RejectReason.FinerThanAssetPrecision
             : RejectReason.None;
 
     private static void Accumulate(FundingBook f, int sideIx, long charge)
@@ -349,7 +438,7 @@ public sealed class IsolatedMarginLedger
     private RejectReason Open(int ix, ref int head, Instrument inst, int side, long quantity, long price, int leverage, long fee)
     {
         // Size limits apply to opens and increases only: a reduce or close reports a trade that already happened.
-        if (Math.BigMul(quantity, price) >= (Int128)inst.Brackets[^1].Cap.Raw * Quantity.Scale)
+        if (inst.IsAboveCap(Math.BigMul(quantity, price), inst.Brackets.Length - 1))
         {
             return RejectReason.NotionalAboveLimit;
         }
@@ -360,10 +449,11 @@ public sealed class IsolatedMarginLedger
             return RejectReason.InvalidLeverage;
         }
 
-        long im = PositionRisk.InitialMargin(quantity, price, leverage);
-        long required = checked(im + fee);
+        // The transfer out of main is on the asset's grid, rounded up; the block keeps what the fee leaves (≥ IM).
+        long required = _s.Catalog.RoundToAsset(inst.SettlementAsset, checked(PositionRisk.InitialMargin(quantity, price, leverage) + fee), Rounding.Up);
+        long im = required - fee;
         ref long main = ref _s.Accounts.Main(ix, inst.SettlementAsset);
-        if (main < required)
+        if (_s.Accounts.Available(ix, inst.SettlementAsset) < required)
         {
             return RejectReason.InsufficientBalance;
         }
@@ -390,7 +480,7 @@ public sealed class IsolatedMarginLedger
     {
         RiskInputs p = _s.Inputs(slot);
         long newQuantity = checked(p.Quantity + quantity);
-        if (Math.BigMul(newQuantity, price) >= (Int128)inst.Brackets[^1].Cap.Raw * Quantity.Scale)
+        if (inst.IsAboveCap(Math.BigMul(newQuantity, price), inst.Brackets.Length - 1))
         {
             return RejectReason.NotionalAboveLimit;
         }
@@ -403,10 +493,10 @@ public sealed class IsolatedMarginLedger
         // Weighted average entry, rounded against the trader (up for longs, down for shorts).
         Int128 cost = Math.BigMul(p.Quantity, p.Entry) + Math.BigMul(quantity, price);
         long entry = FixedPoint.Divide(cost, newQuantity, p.Side > 0 ? Rounding.Up : Rounding.Down);
-        long im = PositionRisk.InitialMargin(quantity, price, p.Leverage);
-        long required = checked(im + fee);
+        long required = _s.Catalog.RoundToAsset(inst.SettlementAsset, checked(PositionRisk.InitialMargin(quantity, price, p.Leverage) + fee), Rounding.Up);
+        long im = required - fee;
         ref long main = ref _s.Accounts.Main(ix, inst.SettlementAsset);
-        if (main < required)
+        if (_s.Accounts.Available(ix, inst.SettlementAsset) < required)
         {
             return RejectReason.InsufficientBalance;
         }
@@ -449,7 +539,21 @@ public sealed class IsolatedMarginLedger
             // Partial close: PnL stays in the block, which keeps its margin. The fee never takes it below zero.
             long charged = Math.Min(fee, Math.Max(0, beforeFee));
             _s.Books.FeePool[asset] += charged;
-            _s.Positions.Margin[slot] = beforeFee - charged;
+            long after = beforeFee - charged;
+            if (inst.Rules.PartialCloseReleasesMargin)
+            {
+                // Bybit: the closed share of the margin, M·x/q, and the realised PnL net of the fee go to main, so the
+                // block keeps M·(q − x)/q. Only a positive amount moves: main never pays a block's loss.
+                long share = FixedPoint.Divide(Math.BigMul(p.Margin, quantity), p.Quantity, Rounding.Down);
+                long release = _s.Catalog.RoundToAsset(asset, Math.Min(after, checked(share + pnl - charged)), Rounding.Down);
+                if (release > 0)
+                {
+                    _s.Accounts.Main(ix, asset) += release;
+                    after -= release;
+                }
+            }
+
+            _s.Positions.Margin[slot] = after;
             _s.Positions.Size[slot] = p.Side * (p.Quantity - quantity);
             _s.IndexInsert(slot);
             return RejectReason.None;
@@ -462,7 +566,10 @@ public sealed class IsolatedMarginLedger
         _s.Books.FeePool[asset] += feeCharged;
         if (rest >= 0)
         {
-            _s.Accounts.Main(ix, asset) += rest;
+            // The payout to main is rounded down onto the asset's grid; the sub-unit dust goes to the insurance fund.
+            long payout = _s.Catalog.RoundToAsset(asset, rest, Rounding.Down);
+            _s.Accounts.Main(ix, asset) += payout;
+            _s.Books.InsuranceFund[asset] += rest - payout;
         }
         else
         {

@@ -10,7 +10,8 @@ namespace LiquidationEngine.Liquidation;
 /// <summary>
 /// Mark ticks → liquidation orders, and the settlement of their outcomes (fills, no-fills, fund takeover, ADL).
 /// Runs on the writer thread. Never reads or writes a main (cross) balance, except the documented return of an
-/// ADL'd counterparty's block when ADL closes that position entirely.
+/// ADL'd counterparty's block when ADL closes that position entirely, and, on a profile that leaves the surplus
+/// with the trader (<see cref="VenueRules.LiquidationSurplusToTrader"/>, dYdX), what a liquidated block has left.
 /// </summary>
 /// <remarks>
 /// Per tick: the index yields the candidates whose key the mark crossed; each is checked exactly (equity &lt; MM);
@@ -59,6 +60,27 @@ public sealed class LiquidationProcessor
         f.Mark[instrument] = mark;
         f.MarkSequence[instrument] = sequence;
         f.MarkTimeUs[instrument] = timestampUs;
+        CheckAt(instrument, mark, sink, ref template);
+        return RejectReason.None;
+    }
+
+    /// <summary>
+    /// Runs the index check for one instrument at its current mark, without a new tick: called after a funding
+    /// settlement, which moves the index offsets and may put blocks in breach. O(log n + k), like a tick. Does nothing
+    /// before the instrument's first mark (risk cannot be evaluated without one).
+    /// </summary>
+    public void CheckAtCurrentMark(int instrument, IEngineEventSink sink, ref EngineEvent template)
+    {
+        long mark = _s.Funding.Mark[instrument];
+        if (mark > 0)
+        {
+            CheckAt(instrument, mark, sink, ref template);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the quiet tick stays one inlined compare per side
+    private void CheckAt(int instrument, long mark, IEngineEventSink sink, ref EngineEvent template)
+    {
         EnsureScratch();
         int n = _s.Index.TakeCrossed(instrument * 2, mark, _candidates, 0);
         n = _s.Index.TakeCrossed((instrument * 2) + 1, mark, _candidates, n);
@@ -66,8 +88,6 @@ public sealed class LiquidationProcessor
         {
             ProcessCandidates(instrument, mark, n, sink, ref template);
         }
-
-        return RejectReason.None;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -167,9 +187,8 @@ public sealed class LiquidationProcessor
         long lot = inst.LotSize.Raw;
         for (int j = bracket - 1; j >= 0; j--)
         {
-            // Largest lot multiple whose basis notional is strictly below the bracket's cap.
-            Int128 capProduct = (Int128)inst.Brackets[j].Cap.Raw * Quantity.Scale;
-            long keep = (long)((capProduct - 1) / basisPrice);
+            // Largest lot multiple whose basis notional still lies in bracket j (at its cap when caps are inclusive).
+            long keep = inst.MaxQuantityWithin(j, basisPrice);
             keep -= keep % lot;
             if (keep <= 0 || keep >= p.Quantity)
             {
@@ -367,7 +386,10 @@ public sealed class LiquidationProcessor
         int ix = _s.Positions.AccountIx[slot];
         if (margin >= 0)
         {
-            _s.Accounts.Main(ix, asset) += margin;
+            // Onto the asset's grid, rounded down, like any full close; the dust goes to the fund.
+            long payout = _s.Catalog.RoundToAsset(asset, margin, Rounding.Down);
+            _s.Accounts.Main(ix, asset) += payout;
+            _s.Books.InsuranceFund[asset] += margin - payout;
         }
         else
         {
@@ -398,9 +420,16 @@ public sealed class LiquidationProcessor
             return;
         }
 
-        // Whatever is left above bankruptcy goes to the fund; a shortfall is paid by it. Main is never touched.
-        _s.Books.InsuranceFund[asset] += margin;
-        fundDelta += margin;
+        // Whatever is left above bankruptcy goes to the fund; a shortfall is paid by it. Main is never touched,
+        // except on a profile that leaves the surplus with the trader (dYdX): then it returns to main, rounded down.
+        long toTrader = margin > 0 && inst.Rules.LiquidationSurplusToTrader ? _s.Catalog.RoundToAsset(asset, margin, Rounding.Down) : 0;
+        if (toTrader > 0)
+        {
+            _s.Accounts.Main(_s.Positions.AccountIx[slot], asset) += toTrader;
+        }
+
+        _s.Books.InsuranceFund[asset] += margin - toTrader;
+        fundDelta += margin - toTrader;
         _s.Positions.Margin[slot] = 0;
         _s.Positions.Size[slot] = 0;
     }

@@ -109,7 +109,7 @@ public sealed class EngineCore : IEngineEventSink
                 return Ledger.Withdraw(c.Account, c.Asset, c.Amount);
             case CommandKind.TradeFill:
                 Commands++;
-                return Ledger.TradeFill(c.Account, c.Instrument, c.Side, c.Quantity, c.Price, c.Leverage, c.Fee);
+                return Ledger.TradeFill(c.Account, c.Instrument, c.Side, c.Quantity, c.Price, c.Leverage, c.Fee, c.MarginMode);
             case CommandKind.AddMargin:
                 Commands++;
                 return Ledger.AddMargin(c.Account, c.Instrument, c.Amount);
@@ -129,6 +129,10 @@ public sealed class EngineCore : IEngineEventSink
                     e.Price = c.Price;
                     e.FundingRate = c.Rate;
                     Emit(e);
+
+                    // Funding alone can put a block in breach: check at the instrument's last mark (not the
+                    // settlement's price, which may be older) so it is liquidated now, not at the next tick.
+                    Liquidations.CheckAtCurrentMark(c.Instrument, this, ref e);
                 }
 
                 return fr;
@@ -141,6 +145,9 @@ public sealed class EngineCore : IEngineEventSink
             case CommandKind.InsuranceDeposit:
                 Commands++;
                 return Ledger.InsuranceDeposit(c.Asset, c.Amount);
+            case CommandKind.CrossUsage:
+                Commands++;
+                return Ledger.ReportCrossUsage(c.Account, c.Asset, c.Amount);
             case CommandKind.Snapshot:
                 SnapshotRequested?.Invoke(State, c.Sequence);
                 e.Kind = EventKind.StateHash;
@@ -240,6 +247,8 @@ public sealed class EngineCore : IEngineEventSink
             e.Account = c.Account;
             e.Asset = (short)a;
             e.Balance = State.Accounts.Main(ix, a);
+            e.CrossUsage = State.Accounts.CrossUsage(ix, a);
+            e.Available = State.Accounts.Available(ix, a);
             Emit(e);
         }
 
@@ -261,6 +270,11 @@ public sealed class EngineCore : IEngineEventSink
     {
         EngineEvent copy = e;
         copy.EventSequence = e.Kind.IsBroadcast() ? ++State.LastEventSequence : 0;
+        if (copy.EventSequence > 0)
+        {
+            State.OrderWindow.Append(copy);
+        }
+
         _sink.Emit(copy);
     }
 }

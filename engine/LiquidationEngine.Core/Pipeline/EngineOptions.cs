@@ -23,4 +23,8 @@ public sealed class EngineOptions
 
     /// <summary>Multi-producer input ring (feeds and gateway connections publish concurrently). False for one producer.</summary>
     public bool MultiProducer { get; set; } = true;
+
+    /// <summary>Numbered events kept in <see cref="LiquidationEngine.State.EngineState.OrderWindow"/> (and so in snapshots) for resuming
+    /// clients; the daemon sets it to the gateway's order-log capacity. 0 keeps none.</summary>
+    public int OrderWindowCapacity { get; set; }
 }

@@ -37,6 +37,7 @@ public sealed class EnginePipeline : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         EngineState state = recovered ?? new EngineState(catalog, options.PositionCapacity, options.AccountCapacity, options.OpenOrderCapacity);
+        state.OrderWindow.Resize(options.OrderWindowCapacity);
         _input = options.MultiProducer
             ? RingBuffer<EngineCommand>.CreateMultiProducer(options.RingSize, WaitStrategies.Create(options.WaitStrategy))
             : RingBuffer<EngineCommand>.CreateSingleProducer(options.RingSize, WaitStrategies.Create(options.WaitStrategy));

@@ -116,7 +116,8 @@ public static class PositionRisk
     /// The bracket that holds the liquidation price, found without dividing: equity − MM is monotone in the notional
     /// (rising for a long, falling for a short), so the root lies in the first bracket at whose cap it has already
     /// turned non-negative (long) or negative (short). That bracket's root is the extreme root over all brackets,
-    /// because MM is the maximum of the bracket lines.
+    /// because MM is the maximum of the bracket lines. A root exactly on a cap is the same in both adjacent brackets
+    /// (MM is continuous there), so the result does not depend on <see cref="Instrument.Boundary"/>.
     /// </summary>
     private static int RootBracket(in RiskInputs p, Instrument instrument, long margin)
     {
@@ -186,11 +187,12 @@ public static class PositionRisk
         return bp > KeyClamp ? KeyClamp : (long)bp;
     }
 
-    /// <summary>Max removable margin: <c>max(0, min(M − MM, M + uPnL − IM at mark))</c>; 0 unless uPnL &gt; 0.</summary>
+    /// <summary>Max removable margin: <c>max(0, min(M − MM, M + uPnL − IM at mark))</c>; 0 unless uPnL &gt; 0 when the
+    /// instrument's profile removes margin only in profit (<see cref="VenueRules.RemoveMarginRequiresProfit"/>).</summary>
     public static long MaxRemovableMargin(in RiskInputs p, Instrument instrument, long mark)
     {
         long upnl = UnrealisedPnl(p, mark, Rounding.Down);
-        if (upnl <= 0)
+        if (upnl <= 0 && instrument.Rules.RemoveMarginRequiresProfit)
         {
             return 0;
         }

@@ -49,6 +49,9 @@ public sealed class EngineState
     /// <summary>Last event sequence emitted.</summary>
     public long LastEventSequence { get; set; }
 
+    /// <summary>The newest numbered events, for clients resuming across a restart (stored in snapshots, not hashed).</summary>
+    public OrderWindow OrderWindow { get; } = new(0);
+
     /// <summary>Ring sequence of the last applied input.</summary>
     public long LastSequence { get; set; } = -1;
 

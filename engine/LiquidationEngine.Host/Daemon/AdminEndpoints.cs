@@ -91,7 +91,7 @@ public static class AdminEndpoints
         return Results.Json(new
         {
             account = query.Account,
-            balances = reply.Where(e => e.Kind == EventKind.AccountBalance).Select(e => new { asset = catalog.Assets[e.Asset], balance = Money(e.Balance) }),
+            balances = reply.Where(e => e.Kind == EventKind.AccountBalance).Select(e => new { asset = catalog.Assets[e.Asset], balance = Money(e.Balance), crossUsage = Money(e.CrossUsage), available = Money(e.Available) }),
             positions = reply.Where(e => e.Kind == EventKind.PositionState).Select(e => Position(e, catalog)),
         });
     }

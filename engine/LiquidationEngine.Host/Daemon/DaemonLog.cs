@@ -66,4 +66,10 @@ internal static partial class DaemonLog
 
     [LoggerMessage(40, LogLevel.Error, "Journal repaired on request (Journal:Repair): {Action}")]
     public static partial void JournalRepaired(ILogger logger, string action);
+
+    [LoggerMessage(41, LogLevel.Error, "Client {SourceId} ({Remote}) failed unexpectedly and was closed; other clients are unaffected")]
+    public static partial void ClientFaulted(ILogger logger, int sourceId, string remote, Exception exception);
+
+    [LoggerMessage(42, LogLevel.Error, "Accepting a gateway connection failed; accepting goes on")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
 }

@@ -132,6 +132,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
             OpenOrderCapacity = _engine.OpenOrderCapacity,
             WaitStrategy = _engine.WaitStrategy,
             MultiProducer = true,
+            OrderWindowCapacity = _gatewayOptions.OrderLogCapacity,
         };
 
         DaemonLog.Recovering(_log, data, catalog.Count);
@@ -355,6 +356,12 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
 
     /// <inheritdoc />
     void IGatewayObserver.CommandPublished(in EngineCommand command, long sequence) => Metrics.OnPublished(sequence);
+
+    /// <inheritdoc />
+    void IGatewayObserver.ConnectionFaulted(int sourceId, string remote, Exception exception) => DaemonLog.ClientFaulted(_log, sourceId, remote, exception);
+
+    /// <inheritdoc />
+    void IGatewayObserver.AcceptFailed(Exception exception) => DaemonLog.AcceptFailed(_log, exception);
 
     private static TimeSpan Remaining(long start, TimeSpan budget)
     {

@@ -1,4 +1,5 @@
 using LiquidationEngine.Numerics;
+using LiquidationEngine.Csv;
 
 namespace LiquidationEngine.Feeds;
 
@@ -94,7 +95,7 @@ public sealed class BinanceMarkPriceKlinesReader : FeedReader
     private protected override void ParseLine(ReadOnlySpan<byte> line, long lineNumber)
     {
         Span<Range> fields = stackalloc Range[16];
-        int count = FieldParsing.SplitCsv(line, fields);
+        int count = CsvFields.Split(line, fields);
         bool firstLine = !_firstLineSeen;
         _firstLineSeen = true;
         if (firstLine && count > 0 && line[fields[0]].Trim(" "u8).SequenceEqual("open_time"u8))

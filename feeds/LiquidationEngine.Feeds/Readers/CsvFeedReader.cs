@@ -1,3 +1,5 @@
+using LiquidationEngine.Csv;
+
 namespace LiquidationEngine.Feeds;
 
 /// <summary>A CSV feed whose first line is a header naming the columns: reads the header once, then hands each data
@@ -56,7 +58,7 @@ public abstract class CsvFeedReader : FeedReader
         }
 
         Span<Range> fields = stackalloc Range[MaxFields];
-        int count = FieldParsing.SplitCsv(line, fields);
+        int count = CsvFields.Split(line, fields);
         if (count != _columnCount)
         {
             Reject(FeedErrorKind.MalformedLine, lineNumber, $"expected {_columnCount} comma-separated fields, found {(count < 0 ? "more than " + MaxFields : count)}");

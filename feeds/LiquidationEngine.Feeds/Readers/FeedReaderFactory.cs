@@ -1,3 +1,5 @@
+using LiquidationEngine.Csv;
+
 namespace LiquidationEngine.Feeds;
 
 /// <summary>Opens the right reader for a file, from an explicit <see cref="FeedFormat"/> or by detecting it.</summary>
@@ -136,7 +138,7 @@ public static class FeedReaderFactory
     private static bool LooksLikeKlinesRow(ReadOnlySpan<byte> line)
     {
         Span<Range> fields = stackalloc Range[16];
-        int count = FieldParsing.SplitCsv(line, fields);
+        int count = CsvFields.Split(line, fields);
         if (count < 5 || !FieldParsing.TryParseDigits(line[fields[0]], out _))
         {
             return false;

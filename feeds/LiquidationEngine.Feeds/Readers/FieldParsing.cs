@@ -177,31 +177,6 @@ internal static class FieldParsing
             : $"timestamp {Quote(text)} is neither integer microseconds nor ISO-8601 UTC (yyyy-MM-ddTHH:mm:ss[.ffffff]Z)";
     }
 
-    /// <summary>Splits a CSV line on commas (no quoting: none of the supported formats quote).</summary>
-    /// <returns>The field count, or -1 when the line has more fields than <paramref name="fields"/> holds.</returns>
-    public static int SplitCsv(ReadOnlySpan<byte> line, Span<Range> fields)
-    {
-        int count = 0;
-        int start = 0;
-        while (true)
-        {
-            if (count == fields.Length)
-            {
-                return -1;
-            }
-
-            int comma = line[start..].IndexOf((byte)',');
-            if (comma < 0)
-            {
-                fields[count++] = new Range(start, line.Length);
-                return count;
-            }
-
-            fields[count++] = new Range(start, start + comma);
-            start += comma + 1;
-        }
-    }
-
     /// <summary>A field's text for an error message: decoded, quoted, cut to 40 characters.</summary>
     public static string Quote(ReadOnlySpan<byte> utf8)
     {

@@ -26,6 +26,7 @@ public sealed class ArchitectureTests
     private static readonly Dictionary<string, int> CoreLayers = new()
     {
         ["LiquidationEngine.Contracts"] = 0,
+        ["LiquidationEngine.Csv"] = 0,
         ["LiquidationEngine.Numerics"] = 1,
         ["LiquidationEngine.Instruments"] = 2,
         ["LiquidationEngine.State"] = 3,

@@ -50,12 +50,84 @@ public class InstrumentCatalogTests
     }
 
     [Fact]
-    public void Bracket_lookup_uses_floor_inclusive_cap_exclusive()
+    public void Bracket_lookup_includes_the_cap_by_default_as_Binance_writes_floor_below_x_up_to_cap()
     {
+        // Binance's bracket table: "0 < notional ≤ 50,000" is tier 1, "50,000 < notional ≤ 250,000" tier 2.
         Instrument btc = TestInstruments.Catalog()[0];
+        Assert.Equal(BracketBoundary.CapInclusive, btc.Boundary);
+        Assert.Equal(0, btc.BracketIndexFor(TestInstruments.Usd("50000")));
+        Assert.Equal(1, btc.BracketIndexFor(TestInstruments.Usd("50000.00000001")));
+        Assert.Equal(1, btc.BracketIndexFor(TestInstruments.Usd("250000")));
+        Assert.Equal(2, btc.BracketIndexFor(TestInstruments.Usd("250000.00000001")));
+        Assert.Equal(4, btc.BracketIndexFor(TestInstruments.Usd("99999999")));
+    }
+
+    [Fact]
+    public void Bracket_lookup_on_a_floor_inclusive_instrument_starts_the_next_bracket_at_the_cap()
+    {
+        Instrument btc = TestInstruments.BtcCatalog(BracketBoundary.FloorInclusive)[0];
         Assert.Equal(0, btc.BracketIndexFor(TestInstruments.Usd("49999.99999999")));
         Assert.Equal(1, btc.BracketIndexFor(TestInstruments.Usd("50000")));
-        Assert.Equal(4, btc.BracketIndexFor(TestInstruments.Usd("99999999")));
+        Assert.Equal(2, btc.BracketIndexFor(TestInstruments.Usd("250000")));
+    }
+
+    [Theory]
+    [InlineData(null, BracketBoundary.CapInclusive)]
+    [InlineData("cap", BracketBoundary.CapInclusive)]
+    [InlineData("floor", BracketBoundary.FloorInclusive)]
+    public void The_bracket_boundary_is_read_from_the_catalog_and_defaults_to_the_cap(string? value, BracketBoundary expected)
+    {
+        string json = Config(cum3: "1300");
+        if (value is not null)
+        {
+            json = json.Replace("\"liquidationFeeRate\": \"0.003\",", $"\"liquidationFeeRate\": \"0.003\", \"bracketBoundary\": \"{value}\",", StringComparison.Ordinal);
+        }
+
+        InstrumentCatalog c = InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(expected, c[0].Boundary);
+    }
+
+    [Fact]
+    public void An_unknown_bracket_boundary_is_rejected_naming_the_field()
+    {
+        string json = Config(cum3: "1300").Replace("\"liquidationFeeRate\": \"0.003\",", "\"liquidationFeeRate\": \"0.003\", \"bracketBoundary\": \"both\",", StringComparison.Ordinal);
+        var e = Assert.Throws<InstrumentConfigException>(() => InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        Assert.Contains("XYZ-USDT-PERP: bracketBoundary", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Asset_precision_is_read_from_the_catalog_and_defaults_to_8_decimals()
+    {
+        string json = Config(cum3: "1300").Replace("\"assets\": [\"USDT\"],", "\"assets\": [\"USDT\", \"USDC\"], \"assetDecimals\": { \"USDC\": 6 },", StringComparison.Ordinal);
+        InstrumentCatalog c = InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        Assert.Equal([8, 6], c.AssetDecimals);
+        Assert.Equal(100, c.AssetUnit(1)); // 10^-6 is 100 raw units of 10^-8
+        Assert.Equal(TestInstruments.Usd("1.000001"), c.RoundToAsset(1, TestInstruments.Usd("1.00000001"), LiquidationEngine.Numerics.Rounding.Up));
+        Assert.Equal(TestInstruments.Usd("1"), c.RoundToAsset(1, TestInstruments.Usd("1.00000099"), LiquidationEngine.Numerics.Rounding.Down));
+    }
+
+    [Theory]
+    [InlineData("{ \"EUR\": 2 }", "\"EUR\" is not in")]
+    [InlineData("{ \"USDT\": 9 }", "precision 9")]
+    public void A_bad_asset_precision_is_rejected_naming_it(string decimals, string expected)
+    {
+        string json = Config(cum3: "1300").Replace("\"assets\": [\"USDT\"],", $"\"assets\": [\"USDT\"], \"assetDecimals\": {decimals},", StringComparison.Ordinal);
+        var e = Assert.Throws<InstrumentConfigException>(() => InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_venue_profile_is_read_per_catalog_and_per_instrument_and_defaults_to_crypto_com()
+    {
+        string plain = Config(cum3: "1300");
+        Assert.Same(VenueRules.CryptoCom, InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(plain)))[0].Rules);
+        string catalogWide = plain.Replace("\"assets\": [\"USDT\"],", "\"assets\": [\"USDT\"], \"profile\": \"binance\",", StringComparison.Ordinal);
+        Assert.Same(VenueRules.Binance, InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(catalogWide)))[0].Rules);
+        string own = catalogWide.Replace("\"liquidationFeeRate\": \"0.003\",", "\"liquidationFeeRate\": \"0.003\", \"profile\": \"bybit\",", StringComparison.Ordinal);
+        Assert.Same(VenueRules.Bybit, InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(own)))[0].Rules);
+        string bad = plain.Replace("\"liquidationFeeRate\": \"0.003\",", "\"liquidationFeeRate\": \"0.003\", \"profile\": \"kraken\",", StringComparison.Ordinal);
+        var e = Assert.Throws<InstrumentConfigException>(() => InstrumentCatalog.Load(new MemoryStream(Encoding.UTF8.GetBytes(bad))));
+        Assert.Contains("profile \"kraken\"", e.Message, StringComparison.Ordinal);
     }
 
     private static string Config(string cum3) => $$"""

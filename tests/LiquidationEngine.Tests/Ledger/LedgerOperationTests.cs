@@ -87,7 +87,7 @@ public class LedgerOperationTests
         Rejected(e, RejectReason.InvalidPrice, () => e.Fill(1, Btc, +1, "1", "20000.001"));
         Rejected(e, RejectReason.InvalidPrice, () => e.Fill(1, Btc, +1, "1", "-1"));
         Rejected(e, RejectReason.InvalidSide, () => e.Fill(1, Btc, 0, "1", "20000"));
-        Rejected(e, RejectReason.NotionalAboveLimit, () => e.Fill(1, Btc, +1, "1000", "20000"));
+        Rejected(e, RejectReason.NotionalAboveLimit, () => e.Fill(1, Btc, +1, "1000.001", "20000")); // 20,000,020 > the last cap 20,000,000 (20,000,000 itself is inside)
         Rejected(e, RejectReason.UnknownAccount, () => e.Fill(2, Btc, +1, "1", "20000"));
     }
 
@@ -218,6 +218,16 @@ public class LedgerOperationTests
         Assert.Equal(20, after.Leverage);
         Assert.Equal(before.Margin, after.Margin);
         Assert.Equal(before.LiquidationPrice, after.LiquidationPrice);
+    }
+
+    [Fact]
+    public void Setting_the_current_leverage_is_rejected_as_unchanged_even_with_a_transfer()
+    {
+        Engine e = WithLong(); // opened at 10x
+        Rejected(e, RejectReason.LeverageUnchanged, () => e.SetLeverage(1, Btc, 10));
+        Rejected(e, RejectReason.LeverageUnchanged, () => e.SetLeverage(1, Btc, 10, transfer: "500"));
+        Assert.Equal(Usd("2000"), e.Margin(1, Btc)); // 1 × 20,000 / 10, untouched
+        Assert.Equal(Usd("8000"), e.Main(1));
     }
 
     [Fact]

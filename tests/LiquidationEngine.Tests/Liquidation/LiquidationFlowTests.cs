@@ -1,6 +1,7 @@
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
 using LiquidationEngine.Contracts;
+using LiquidationEngine.Instruments;
 using LiquidationEngine.State;
 using LiquidationEngine.Tests.Support;
 
@@ -99,6 +100,26 @@ public class LiquidationFlowTests
         Assert.Equal(Usd("54.3"), s.LiquidationFee);
         Assert.Equal(Usd("100"), s.FundDelta);
         Assert.Equal(Usd("100"), e.Fund());
+    }
+
+    [Theory]
+    [InlineData(BracketBoundary.CapInclusive, "0.75")]
+    [InlineData(BracketBoundary.FloorInclusive, "0.751")]
+    public void A_partial_liquidation_may_keep_a_position_exactly_at_the_cap_when_caps_are_inclusive(BracketBoundary boundary, string closed)
+    {
+        // 2 BTC long at 50,000 at 5x: IM 20,000, plus 300 → M 20,300. At mark 40,000: notional 80,000 (tier 2,
+        // MMR 0.5%, cum 50) → MM 350; equity 20,300 − 20,000 = 300 < 350: breach.
+        // Cap-inclusive: keep 50,000 / 40,000 = 1.25 BTC (notional exactly at the 50,000 cap, tier 1). Closing 0.75 at
+        // the mark costs 0.75 × 40,000 × 0.3% = 90; equity 300 − 90 = 210 ≥ 1.25 × 40,000 × 0.4% = 200.
+        // Floor-inclusive: 1.25 would be tier 2, so keep 1.249: fee 90.12, equity 209.88 ≥ 49,960 × 0.4% = 199.84.
+        var e = new Engine(BtcCatalog(boundary));
+        e.Deposit(1, "30000");
+        Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, "2", "50000", leverage: 5));
+        Assert.Equal(RejectReason.None, e.AddMargin(1, Btc, "300"));
+        e.Tick(Btc, "40000");
+        EngineEvent partial = Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
+        Assert.Equal(OrderKind.Partial, partial.OrderKind);
+        Assert.Equal(Qty(closed), partial.Quantity);
     }
 
     [Fact]

@@ -136,7 +136,8 @@ public class LiquidationIndexDifferentialTests
             RiskBracket b = inst.Brackets[^1];
             foreach (RiskBracket candidate in inst.Brackets)
             {
-                if (notional < (BigInteger)candidate.Cap.Raw * 100_000_000)
+                BigInteger cap = (BigInteger)candidate.Cap.Raw * 100_000_000;
+                if (inst.Boundary == BracketBoundary.CapInclusive ? notional <= cap : notional < cap)
                 {
                     b = candidate;
                     break;
@@ -166,7 +167,8 @@ public class LiquidationIndexDifferentialTests
             List<RiskBracket> brackets = RandomRiskTables.Brackets(rng, maxBrackets: 5, maxCapStepThousands: 60, maxMmrStepBp: 150);
             var basis = rng.Next(4) == 0 ? MaintenanceBasis.Entry : MaintenanceBasis.Mark;
             long refPrice = rng.Next(2) == 0 ? 2_000_000_000_000 : 50_000_000_000;
-            instruments.Add(new Instrument(i, $"R{i}", 0, new Price(1_000_000), new Quantity(100_000), Rate.Parse("0.005"), basis, brackets, new Price(refPrice)));
+            var boundary = rng.Next(2) == 0 ? BracketBoundary.CapInclusive : BracketBoundary.FloorInclusive;
+            instruments.Add(new Instrument(i, $"R{i}", 0, new Price(1_000_000), new Quantity(100_000), Rate.Parse("0.005"), basis, brackets, new Price(refPrice), boundary));
         }
 
         return new InstrumentCatalog(["USDT"], instruments);

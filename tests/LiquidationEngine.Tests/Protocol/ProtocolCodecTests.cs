@@ -25,6 +25,7 @@ public class ProtocolCodecTests
         new() { Kind = CommandKind.LiquidationFill, ClientSequence = 9, Aux = 1, Quantity = Qty("0.4"), Price = Px("18010") },
         new() { Kind = CommandKind.LiquidationNoFill, ClientSequence = 10, Aux = 1 },
         new() { Kind = CommandKind.InsuranceDeposit, ClientSequence = 11, Asset = 0, Amount = Usd("1000000") },
+        new() { Kind = CommandKind.CrossUsage, ClientSequence = 15, Account = 7, Asset = 0, Amount = Usd("3000") },
         new() { Kind = CommandKind.QueryPosition, ClientSequence = 12, Account = 7, Instrument = 0, Aux = 0 },
         new() { Kind = CommandKind.QueryAccount, ClientSequence = 13, Account = 7 },
         new() { Kind = CommandKind.QueryStateHash, ClientSequence = 14 },
@@ -38,7 +39,7 @@ public class ProtocolCodecTests
         new() { Kind = EventKind.LiquidationOrder, EventSequence = 5, InputSequence = 57, ClientSequence = 1, TimestampUs = 1_700_000_000_000_000, OrderId = 1, OrderKind = OrderKind.Full, Side = -1, Instrument = 0, Account = 7, PositionId = (1L << 32) | 0, Quantity = Qty("1"), Price = Px("18000"), TriggerMark = Px("18072.2") },
         new() { Kind = EventKind.AdlOrder, EventSequence = 9, InputSequence = 80, ClientSequence = 10, OrderId = 3, OrderKind = OrderKind.Adl, Side = 1, Instrument = 0, Account = 8, PositionId = (1L << 32) | 1, Quantity = Qty("0.5"), Price = Px("18000"), TriggerMark = Px("17500"), CauseOrderId = 1, CounterpartyPnl = Usd("1000") },
         new() { Kind = EventKind.PositionState, InputSequence = 43, ClientSequence = 12, PositionId = (1L << 32) | 0, Account = 7, Instrument = 0, Asset = 0, Side = 1, Status = 1, Leverage = 10, Quantity = Qty("1"), EntryPrice = Px("20000"), TriggerMark = Px("20000"), Margin = Usd("2000"), Equity = Usd("2000"), MaintenanceMargin = Usd("80"), LiquidationPrice = Px("18072.28915663"), BankruptcyPrice = Px("18000"), MarginRatio = R("0.04").Raw, MaxRemovable = 0 },
-        new() { Kind = EventKind.AccountBalance, InputSequence = 44, ClientSequence = 13, Account = 7, Asset = 0, Balance = Usd("8000") },
+        new() { Kind = EventKind.AccountBalance, InputSequence = 44, ClientSequence = 13, Account = 7, Asset = 0, Balance = Usd("8000"), CrossUsage = Usd("3000"), Available = Usd("5000") },
         new() { Kind = EventKind.StateHash, InputSequence = 45, ClientSequence = 14, StateHash = 0xEABB47C9665B5643UL },
         new() { Kind = EventKind.LiquidationSettled, EventSequence = 6, InputSequence = 60, ClientSequence = 9, OrderId = 1, OrderKind = OrderKind.Full, Instrument = 0, Account = 7, PositionId = (1L << 32) | 0, Quantity = Qty("0.4"), Price = Px("18010"), TriggerMark = Px("18072.2"), RealisedPnl = Usd("-796"), LiquidationFee = Usd("21.612"), FundDelta = Usd("21.612") },
         new() { Kind = EventKind.FundingApplied, EventSequence = 7, InputSequence = 61, ClientSequence = 8, Instrument = 0, Price = Px("20000"), FundingRate = R("0.0001").Raw },
@@ -175,6 +176,10 @@ internal static class ProtocolDocument
         n = new WelcomeMessage(3, 57, 5, 2, false, 1024).WriteFrame(welcome);
         o.Append("### 0xA0 Welcome (engine → client, reply to Hello) — body 29 bytes\n\n| offset | size | type | field |\n|---:|---:|---|---|\n| 0 | 4 | i32 | sourceId — this connection's id |\n| 4 | 8 | i64 | newestEventSequence in the order log (0 = empty) |\n| 12 | 8 | i64 | oldestEventSequence in the order log (0 = empty) |\n| 20 | 4 | i32 | replayCount — logged messages that follow before live traffic |\n| 24 | 1 | u8 | gap — 1 when messages after the resume point have left the log |\n| 25 | 4 | i32 | maxBodyBytes the gateway accepts |\n\n");
         o.Append("Example:\n\n").Append(Hex(welcome[..n])).Append('\n');
+        byte[] heartbeat = new byte[64];
+        n = new HeartbeatMessage(7).WriteFrame(heartbeat, MessageType.Heartbeat);
+        o.Append("### 0x31 Heartbeat (client → engine, any time after Hello) and 0xA1 HeartbeatAck (engine → client) — body 8 bytes\n\n| offset | size | type | field |\n|---:|---:|---|---|\n| 0 | 8 | i64 | token — any value; the HeartbeatAck echoes it |\n\n");
+        o.Append("Example (Heartbeat, token 7; the HeartbeatAck differs only in the type byte and the CRC):\n\n").Append(Hex(heartbeat[..n])).Append('\n');
         byte[] error = new ErrorMessage(ProtocolError.BadChecksum, true, 0, 0).ToFrame();
         o.Append("### 0xAF Error (engine → client) — body 12 bytes\n\n| offset | size | type | field |\n|---:|---:|---|---|\n| 0 | 2 | u16 | reason (table below) |\n| 2 | 1 | u8 | closing — 1 when the gateway closes the connection after this frame |\n| 3 | 1 | u8 | type byte of the rejected frame (0 if unknown) |\n| 4 | 8 | i64 | clientSequence of the rejected frame when readable, else 0 |\n\n");
         o.Append("Example (bad checksum, closing):\n\n").Append(Hex(error)).Append('\n');
@@ -217,6 +222,7 @@ internal static class ProtocolDocument
         CommandField.Rate => "funding rate, raw 10^-10",
         CommandField.Fee => "trading fee, money raw 10^-8",
         CommandField.OrderId => "engine order id (from a LiquidationOrder/AdlOrder)",
+        CommandField.MarginMode => "margin mode: 0 isolated, 1 cross (rejected with CrossFill: cross fills belong to the cross engine)",
         _ => "position id (0 = look up by account and instrument)",
     };
 
@@ -232,6 +238,8 @@ internal static class ProtocolDocument
         EventField.MarginRatio => "MM/equity raw 10^-10; i64.MaxValue when equity ≤ 0",
         EventField.Status => "1 open, 2 liquidating",
         EventField.FundingRate => "raw 10^-10",
+        EventField.CrossUsage => "money raw 10^-8: the cross usage last reported for the asset",
+        EventField.Available => "money raw 10^-8: main − cross usage, what isolated opens, add-margin and withdrawals may use",
         EventField.Hash => "state hash",
         EventField.Instrument or EventField.Account or EventField.Asset or EventField.OrderId or EventField.PositionId or EventField.Leverage or EventField.CauseOrderId => "id / index",
         _ => "money raw 10^-8",

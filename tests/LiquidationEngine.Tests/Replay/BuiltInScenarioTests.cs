@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LiquidationEngine.Host.Replay;
 using LiquidationEngine.Numerics;
 using LiquidationEngine.Replay;
@@ -29,6 +30,7 @@ public sealed class BuiltInScenarioTests : IDisposable
         Assert.Contains($"state hash {first.Result.StateHash:x16}", printed, StringComparison.Ordinal);
 
         CheckAgainstTheScenario(first);
+        CheckJsonLinesAgainstTheCsv(first);
     }
 
     [Fact]
@@ -52,6 +54,32 @@ public sealed class BuiltInScenarioTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>The JSON Lines file says what the CSV says, row for row: every line a JSON object with the CSV's
+    /// columns in order, decimals as strings, ids as numbers, no cause as null.</summary>
+    private static void CheckJsonLinesAgainstTheCsv(ReplayOutcome outcome)
+    {
+        List<Dictionary<string, string>> rows = ReplayTestKit.ReadCsv(outcome.LiquidationsCsv!);
+        string[] lines = File.ReadAllLines(outcome.LiquidationsJsonl!);
+        string[] columns = LiquidationLog.CsvHeader.Split(',');
+        string[] numbers = ["event_seq", "input_seq", "timestamp_us", "order_id", "cause_order_id", "position_id", "account"];
+        Assert.NotEmpty(rows);
+        Assert.Equal(rows.Count, lines.Length);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            using var doc = JsonDocument.Parse(lines[i]);
+            var properties = doc.RootElement.EnumerateObject().ToList();
+            Assert.Equal(columns, properties.Select(p => p.Name));
+            foreach (JsonProperty p in properties)
+            {
+                string csv = rows[i][p.Name];
+                JsonValueKind expected = csv.Length == 0 && numbers.Contains(p.Name) ? JsonValueKind.Null
+                    : numbers.Contains(p.Name) ? JsonValueKind.Number : JsonValueKind.String;
+                Assert.Equal(expected, p.Value.ValueKind);
+                Assert.Equal(csv, expected == JsonValueKind.String ? p.Value.GetString() : csv.Length == 0 ? "" : p.Value.GetRawText());
+            }
+        }
+    }
 
     /// <summary>Checks the liquidations file against facts computed independently of the replay.</summary>
     private static void CheckAgainstTheScenario(ReplayOutcome outcome)

@@ -73,6 +73,8 @@ public sealed class PositionBookFileTests : IDisposable
             position,1,BTCUSDT,short,0.001,65000,5
             trade,1,2,3
             position,1,ETHUSDT,long,1
+             position , 2 , BTCUSDT , long , 0.002 , 65000 , 5 
+            position,1,BTCUSDT,long,0.003,65000,5,0,0,0,0,0,0,0,0,0,0,0,0,0
             """);
         var errors = new List<BookError>();
         PositionBook book = PositionBookFile.Load(path, Catalog, errors.Add);
@@ -90,13 +92,17 @@ public sealed class PositionBookFileTests : IDisposable
                 (12L, BookErrorKind.DuplicatePosition),
                 (13L, BookErrorKind.MalformedLine),
                 (14L, BookErrorKind.MalformedLine),
+                (16L, BookErrorKind.MalformedLine),
             ],
             errors.Select(e => (e.Line, e.Kind)));
         Assert.All(errors, e => Assert.StartsWith($"{path}:{e.Line}: {e.Kind}: ", e.ToString(), StringComparison.Ordinal));
         Assert.Contains("lot size", errors[6].Message, StringComparison.Ordinal);
         Assert.Contains("tick grid", errors[7].Message, StringComparison.Ordinal);
+        Assert.Contains("more than 16", errors[^1].Message, StringComparison.Ordinal);
         Assert.Single(book.Balances);
-        Assert.Equal(11, Assert.Single(book.Positions).Line);
+
+        // Fields are trimmed after the split: the spaced-out row 15 reads as a plain one.
+        Assert.Equal([11L, 15L], book.Positions.Select(p => p.Line));
     }
 
     [Fact]

@@ -175,7 +175,7 @@ public sealed class TinyBookReplayTests : IDisposable
         // Nine marks and two fill reports, each acknowledged once: nine + two latency samples.
         Assert.Equal(9, o.Result!.Marks);
         Assert.Equal(2, o.Result.Fills);
-        Assert.Equal(11, o.Result.Latency.Count);
+        Assert.Equal(11, o.Result.Latency.TotalCount);
         Assert.Equal(0, o.Result.ExecutionRejects);
     }
 

@@ -41,6 +41,16 @@ internal sealed class Engine
             Quantity = TestInstruments.Qty(qty), Price = TestInstruments.Px(price), Leverage = leverage, Aux = TestInstruments.Usd(fee),
         });
 
+    public RejectReason CrossUsage(long account, string usage, int asset = TestInstruments.Usdt)
+        => Apply(new EngineCommand { Kind = CommandKind.CrossUsage, Account = account, Asset = (short)asset, Amount = TestInstruments.Usd(usage) });
+
+    public RejectReason CrossFill(long account, int instrument, int side, string qty, string price, int leverage = 10)
+        => Apply(new EngineCommand
+        {
+            Kind = CommandKind.TradeFill, Account = account, Instrument = instrument, Side = (sbyte)side,
+            Quantity = TestInstruments.Qty(qty), Price = TestInstruments.Px(price), Leverage = leverage, MarginMode = MarginMode.Cross,
+        });
+
     public RejectReason Tick(int instrument, string mark)
         => Apply(new EngineCommand { Kind = CommandKind.MarkTick, Instrument = instrument, Price = TestInstruments.Px(mark) });
 
