@@ -177,8 +177,19 @@ public class DaemonConfigurationTests
         using DaemonProcess daemon = DaemonProcess.Launch(data, DaemonProcess.TestArgs(data).Append($"--{key}={value}"));
 
         Assert.Equal(DaemonExitCodes.BadConfiguration, await daemon.WaitForExitAsync());
-        AssertReported(daemon.Errors, expected);
+
+        // appsettings.json and the test arguments give every key a value, so a key under one meets a value there.
+        string parent = key.EndsWith(":Inner", StringComparison.Ordinal) ? key[..^":Inner".Length] : string.Empty;
+        AssertReported(daemon.Errors, parent.Length > 0 ? $"{key}: unknown key ({parent} is a value, not a section)" : expected);
         Assert.False(Directory.Exists(data), "the data directory was created");
+    }
+
+    [Fact]
+    public void A_key_under_a_value_is_an_unknown_key_not_ignored()
+    {
+        var ex = Assert.Throws<DaemonConfigurationException>(() => DaemonConfiguration.Load(Config(("Gateway:Port", "7400"), ("Gateway:Port:Inner", "1"))));
+
+        Assert.Equal(["Gateway:Port:Inner: unknown key (Gateway:Port is a value, not a section)"], ex.Failures);
     }
 
     [Fact]
