@@ -143,6 +143,14 @@ public static class DaemonConfiguration
                 continue;
             }
 
+            // A value with keys under it too (--Gateway:Port=0 --Gateway:Port:Inner=1): the keys would be ignored.
+            if (child.GetChildren().FirstOrDefault() is { } nested)
+            {
+                failures.Add($"{name}:{property.Name}:{nested.Key}: unknown key ({name}:{property.Name} is a value, not a section)");
+                bad.Add(child.Key);
+                continue;
+            }
+
             try
             {
                 _ = child.Get(property.PropertyType);
