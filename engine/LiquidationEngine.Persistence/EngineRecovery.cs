@@ -126,7 +126,7 @@ public static class EngineRecovery
                 var scan = new JournalScan();
                 foreach (JournalEntry entry in JournalReader.Read(journalDirectory, scratch.LastSequence, scan, repair: false))
                 {
-                    if (entry.Sequence > state.LastSequence || entry.Sequence != scratch.LastSequence + 1)
+                    if (entry.Sequence > state.LastSequence || entry.Sequence <= scratch.LastSequence)
                     {
                         break;
                     }
@@ -154,11 +154,17 @@ public static class EngineRecovery
         var tail = new JournalScan();
         var writer = new EngineCore(state, sink);
         long replayed = 0;
+        IReadOnlyList<JournalSegment> segments = JournalReader.Segments(journalDirectory);
+        if (segments.Count > 0 && segments[0].Header.FirstSequence > state.LastSequence + 1)
+        {
+            throw new InvalidDataException($"the journal starts at sequence {segments[0].Header.FirstSequence} but the state is at {state.LastSequence} (missing journal records)");
+        }
+
         foreach (JournalEntry entry in JournalReader.Read(journalDirectory, state.LastSequence, tail, repair: true))
         {
-            if (entry.Sequence != state.LastSequence + 1)
+            if (entry.Sequence <= state.LastSequence)
             {
-                throw new InvalidDataException($"journal resumes at sequence {entry.Sequence} but the state is at {state.LastSequence} (missing journal records)");
+                throw new InvalidDataException($"journal record at sequence {entry.Sequence} but the state is already at {state.LastSequence}");
             }
 
             EngineCommand c = entry.Command;

@@ -138,12 +138,13 @@ public static class JournalReader
                             break;
                         }
 
-                        if (sequence != expected)
+                        // Gaps are queries, which are not journaled; a repeat or a step back is damage.
+                        if (sequence < expected || (segment.Header.FormatVersion == 1 && sequence != expected))
                         {
-                            throw new JournalDamageException(segment.Path, position + at, $"record has sequence {sequence}, expected {expected}");
+                            throw new JournalDamageException(segment.Path, position + at, $"record has sequence {sequence}, expected {expected}{(segment.Header.FormatVersion == 1 ? string.Empty : " or later")}");
                         }
 
-                        expected++;
+                        expected = sequence + 1;
                         scan.LastSequence = sequence;
                         if (sequence > afterSequence)
                         {

@@ -92,14 +92,16 @@ public sealed class JournalWriter : IInputJournal, IDisposable
     /// <inheritdoc />
     public void Append(in EngineCommand command, long sequence)
     {
-        if (sequence != _nextSequence)
+        if (sequence < _nextSequence)
         {
-            throw new InvalidOperationException($"journal expected sequence {_nextSequence}, got {sequence}");
+            throw new InvalidOperationException($"journal expected sequence {_nextSequence} or later, got {sequence}");
         }
 
         if (_file is null || _segmentBytes >= _options.SegmentBytes)
         {
-            Roll(sequence);
+            // A segment starts where the one before it ended, not at its first record: the chain has no hole for a
+            // reader to mistake for lost records when queries (not journaled) came in between.
+            Roll(_lastAppended + 1);
         }
 
         if (_buffered + JournalRecord.Size > _buffer.Length)

@@ -58,3 +58,11 @@ public enum CommandKind : byte
     /// <summary>Reply with the state hash at this sequence.</summary>
     QueryStateHash = 23,
 }
+
+/// <summary>Which inputs the journal keeps.</summary>
+public static class CommandKindExtensions
+{
+    /// <summary>False for queries: they pass through the ring for a consistent view but change nothing, so a replay
+    /// does not need them, and they leave gaps in the journal's sequence chain (docs/OPERATIONS.md).</summary>
+    public static bool IsJournaled(this CommandKind kind) => kind is not (CommandKind.QueryPosition or CommandKind.QueryAccount or CommandKind.QueryStateHash);
+}

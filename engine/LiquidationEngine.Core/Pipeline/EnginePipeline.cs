@@ -279,7 +279,12 @@ public sealed class EnginePipeline : IDisposable
 
         public void OnEvent(ref EngineCommand data, long sequence, bool endOfBatch)
         {
-            journal.Append(data, sequence + sequenceBase);
+            if (data.Kind.IsJournaled())
+            {
+                journal.Append(data, sequence + sequenceBase);
+            }
+
+            // A batch of queries only is still "flushed": its replies may leave once what came before is on disk.
             if (endOfBatch)
             {
                 journal.Flush();

@@ -64,6 +64,10 @@ public static class DaemonConfiguration
         ("Admin", typeof(AdminSettings)),
     ];
 
+    /// <summary>Open files the daemon needs besides gateway sockets: measured about 230 when idle (runtime, loaded
+    /// assemblies, epoll, journal and snapshot files), plus admin connections.</summary>
+    private const int FileReserve = 512;
+
     /// <summary>Fraction of the memory available to this process that the pre-sized rings, state and buffers may take.</summary>
     private const double MemoryBudget = 0.75;
 
@@ -143,6 +147,14 @@ public static class DaemonConfiguration
                 continue;
             }
 
+            // A value with keys under it too (--Gateway:Port=0 --Gateway:Port:Inner=1): the keys would be ignored.
+            if (child.GetChildren().FirstOrDefault() is { } nested)
+            {
+                failures.Add($"{name}:{property.Name}:{nested.Key}: unknown key ({name}:{property.Name} is a value, not a section)");
+                bad.Add(child.Key);
+                continue;
+            }
+
             try
             {
                 _ = child.Get(property.PropertyType);
@@ -204,6 +216,30 @@ public static class DaemonConfiguration
         Type t => $"not a valid {t.Name}",
     };
 
+    /// <summary>The soft limit on open files from /proc/self/limits; null where it cannot be read or is unlimited.</summary>
+    private static long? OpenFileLimit()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/limits"))
+            {
+                if (line.StartsWith("Max open files", StringComparison.Ordinal))
+                {
+                    string[] parts = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long soft) ? soft : null;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
     private static void CheckSemantics(DaemonConfig c, long availableMemoryBytes, List<string> failures)
     {
         if (!IPAddress.TryParse(c.Gateway.Address, out _))
@@ -236,6 +272,15 @@ public static class DaemonConfiguration
             {
                 failures.Add($"Engine:InstrumentsPath = '{c.Engine.InstrumentsPath}': {ex.Message}");
             }
+        }
+
+        // Out of descriptors, accepts fail on both ports and the runtime itself can fail: refuse up front instead.
+        int files = c.Gateway.MaxConnections + c.Gateway.MaxPendingConnections + FileReserve;
+        if (OpenFileLimit() is long limit && files > limit)
+        {
+            failures.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Gateway:MaxConnections = {c.Gateway.MaxConnections}: with Gateway:MaxPendingConnections = {c.Gateway.MaxPendingConnections} and about {FileReserve} descriptors for the runtime, journal, snapshots and admin connections the daemon needs {files} open files, more than this process's limit of {limit}; raise it (ulimit -n, LimitNOFILE= in deploy/liqengine.service) or lower the two"));
         }
 
         long need = MemoryNeeded(c);

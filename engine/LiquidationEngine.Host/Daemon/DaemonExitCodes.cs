@@ -9,11 +9,12 @@ public static class DaemonExitCodes
     public const int Clean = 0;
 
     /// <summary>Start-up failed for a reason outside the configuration: the data directory is unusable or held by
-    /// another daemon, the journal or a snapshot is damaged, an I/O error.</summary>
+    /// another daemon (its PID named), the journal is damaged (file and offset named; <c>Journal:Repair</c>), an I/O
+    /// error.</summary>
     public const int StartFailed = 1;
 
     /// <summary>Bad configuration: a bad or unknown key, a malformed settings file, sizes that do not fit the machine,
-    /// a port already in use. Every bad key is listed on stderr; nothing was opened or written.</summary>
+    /// a port already in use, an instrument catalog whose ids mean something else than in the data. Every bad key is listed on stderr; nothing was opened or written.</summary>
     public const int BadConfiguration = 2;
 
     /// <summary>A pipeline stage (writer, journal or output) faulted: logged at Critical, intake stopped, and the

@@ -70,6 +70,6 @@ internal static partial class DaemonLog
     [LoggerMessage(41, LogLevel.Error, "Client {SourceId} ({Remote}) failed unexpectedly and was closed; other clients are unaffected")]
     public static partial void ClientFaulted(ILogger logger, int sourceId, string remote, Exception exception);
 
-    [LoggerMessage(42, LogLevel.Error, "Accepting a gateway connection failed; accepting goes on")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception);
+    [LoggerMessage(42, LogLevel.Error, "Accepting a gateway connection failed ({Failures} times since the last report); accepting goes on")]
+    public static partial void AcceptFailed(ILogger logger, long failures, Exception exception);
 }

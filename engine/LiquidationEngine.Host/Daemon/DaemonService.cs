@@ -361,7 +361,22 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
     void IGatewayObserver.ConnectionFaulted(int sourceId, string remote, Exception exception) => DaemonLog.ClientFaulted(_log, sourceId, remote, exception);
 
     /// <inheritdoc />
-    void IGatewayObserver.AcceptFailed(Exception exception) => DaemonLog.AcceptFailed(_log, exception);
+    void IGatewayObserver.AcceptFailed(Exception exception)
+    {
+        // The accept loop retries every 50 ms: a lasting cause (no descriptors left) logs once a second with the count.
+        long now = Environment.TickCount64;
+        _acceptFailures++;
+        if (now - _lastAcceptFailureLog >= 1000)
+        {
+            _lastAcceptFailureLog = now;
+            DaemonLog.AcceptFailed(_log, _acceptFailures, exception);
+            _acceptFailures = 0;
+        }
+    }
+
+    /// <summary>Accept failures since the last log line; the accept loop is one task, so no lock is needed.</summary>
+    private long _acceptFailures;
+    private long _lastAcceptFailureLog = long.MinValue / 2;
 
     private static TimeSpan Remaining(long start, TimeSpan budget)
     {

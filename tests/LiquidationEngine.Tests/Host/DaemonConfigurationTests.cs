@@ -167,6 +167,49 @@ public class DaemonConfigurationTests
         Assert.False(Directory.Exists(data), "the data directory was created");
     }
 
+    /// <summary>Every case of the bad-settings list through the real process: exit code 2 and its exact line.</summary>
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task Every_bad_setting_exits_2_from_the_real_process_with_its_line(string key, string value, string expected)
+    {
+        using var dir = new Scenario.TempDir();
+        string data = Path.Combine(dir.Path, "data");
+        using DaemonProcess daemon = DaemonProcess.Launch(data, DaemonProcess.TestArgs(data).Append($"--{key}={value}"));
+
+        Assert.Equal(DaemonExitCodes.BadConfiguration, await daemon.WaitForExitAsync());
+
+        // appsettings.json and the test arguments give every key a value, so a key under one meets a value there.
+        string parent = key.EndsWith(":Inner", StringComparison.Ordinal) ? key[..^":Inner".Length] : string.Empty;
+        AssertReported(daemon.Errors, parent.Length > 0 ? $"{key}: unknown key ({parent} is a value, not a section)" : expected);
+        Assert.False(Directory.Exists(data), "the data directory was created");
+    }
+
+    [Fact]
+    public void A_key_under_a_value_is_an_unknown_key_not_ignored()
+    {
+        var ex = Assert.Throws<DaemonConfigurationException>(() => DaemonConfiguration.Load(Config(("Gateway:Port", "7400"), ("Gateway:Port:Inner", "1"))));
+
+        Assert.Equal(["Gateway:Port:Inner: unknown key (Gateway:Port is a value, not a section)"], ex.Failures);
+    }
+
+    [Fact]
+    public async Task Gateway_slots_that_do_not_fit_the_open_file_limit_exit_2_naming_the_limit()
+    {
+        // Under `ulimit -n 256` the daemon used to start (it holds ~230 descriptors idle), then fail every accept on
+        // both ports once a few dozen clients connected. 64 + 32 + 512 = 608 > 256, worked by hand.
+        using var dir = new Scenario.TempDir();
+        string data = Path.Combine(dir.Path, "data");
+        using DaemonProcess daemon = DaemonProcess.Launch(data, DaemonProcess.TestArgs(data), wrapper: ["sh", "-c", "ulimit -n 256 && exec \"$@\"", "sh"]);
+
+        Assert.Equal(DaemonExitCodes.BadConfiguration, await daemon.WaitForExitAsync());
+        AssertReported(daemon.Errors, "Gateway:MaxConnections = 64: with Gateway:MaxPendingConnections = 32 and about 512 descriptors for the runtime, journal, snapshots and admin connections the daemon needs 608 open files, more than this process's limit of 256");
+
+        // The same settings start under a limit that fits them.
+        Directory.CreateDirectory(data);
+        using DaemonProcess fits = await DaemonProcess.StartAsync(data, [], null, ["sh", "-c", "ulimit -n 4096 && exec \"$@\"", "sh"]);
+        Assert.Equal(DaemonExitCodes.Clean, await fits.TerminateAsync());
+    }
+
     [Fact]
     public async Task Bad_keys_from_the_environment_and_the_command_line_are_listed_together()
     {

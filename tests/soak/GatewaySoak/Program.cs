@@ -8,7 +8,7 @@ using LiquidationEngine.Gateway;
 using LiquidationEngine.Protocol;
 
 // Gateway soak: connection churn and frame fuzzing against a real daemon, with peak RSS and state hashes.
-// Usage: GatewaySoak <liqengine.dll> <instruments.json> [cycles=30000] [frames=1000000]
+// Usage: GatewaySoak <liqengine.dll> <instruments.json> [cycles=30000] [frames=1000000] [sigterms=10]
 // Exit 0 when every check held, 1 otherwise. Bounded: each phase has a deadline.
 if (args.Length < 2)
 {
@@ -20,6 +20,7 @@ string dll = args[0];
 string instruments = args[1];
 int cycles = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30_000;
 long frames = args.Length > 3 ? long.Parse(args[3], CultureInfo.InvariantCulture) : 1_000_000;
+int sigterms = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10;
 string data = Directory.CreateTempSubdirectory("liq-gateway-soak-").FullName;
 bool ok = true;
 using Daemon daemon = await Daemon.StartAsync(dll, instruments, data);
@@ -102,8 +103,160 @@ finally
     Directory.Delete(data, recursive: true);
 }
 
+// 3. SIGTERM under load, restart, resume: every applied command acked, every numbered event seen once, no gap.
+string drainData = Directory.CreateTempSubdirectory("liq-gateway-drain-").FullName;
+try
+{
+    ok &= await Drain.RunAsync(dll, instruments, drainData, sigterms);
+}
+catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or OperationCanceledException or InvalidDataException)
+{
+    Console.WriteLine($"drain: FAILED: {ex.GetType().Name}: {ex.Message}");
+    ok = false;
+}
+finally
+{
+    Directory.Delete(drainData, recursive: true);
+}
+
 Console.WriteLine(ok ? "gateway soak: PASS" : "gateway soak: FAIL");
 return ok ? 0 : 1;
+
+internal static class Drain
+{
+    private const long Account = 50;
+
+    public static async Task<bool> RunAsync(string dll, string instruments, string data, int rounds)
+    {
+        long ackedSum = 0, amount = 0, lastSeen = 0, expectedEvent = 0, lost = 0, duplicated = 0, unackedApplied = 0, gaps = 0;
+        int ackedFundings = 0;
+        bool ok = true;
+        for (int round = 0; round < rounds; round++)
+        {
+            using Daemon daemon = await Daemon.StartAsync(dll, instruments, data);
+            using GatewayClient listener = await GatewayClient.ConnectAsync(daemon.Host, daemon.Port, lastSeen);
+            gaps += listener.Welcome.Gap ? 1 : 0;
+            using GatewayClient writer = await GatewayClient.ConnectAsync(daemon.Host, daemon.Port);
+            long balance = await BalanceAsync(writer, round * 10_000_000L + 1);
+            unackedApplied += balance != ackedSum ? 1 : 0;
+
+            // The listener files every numbered event; the writer streams deposits and fundings, SIGTERM mid-stream.
+            Task<List<long>> events = Task.Run(async () =>
+            {
+                var seen = new List<long>();
+                while (await listener.ReceiveAsync() is { } m)
+                {
+                    if (m.Event.EventSequence > 0)
+                    {
+                        seen.Add(m.Event.EventSequence);
+                    }
+                }
+
+                return seen;
+            });
+            var amounts = new Dictionary<long, long>();
+            var fundings = new HashSet<long>();
+            Task<List<GatewayMessage>> replies = Task.Run(async () =>
+            {
+                var all = new List<GatewayMessage>();
+                while (await writer.ReceiveAsync() is { } m)
+                {
+                    all.Add(m);
+                }
+
+                return all;
+            });
+            Task<int> terminated = Task.FromResult(-1);
+            try
+            {
+                for (int i = 0; i < 20_000; i++)
+                {
+                    long sequence = round * 10_000_000L + 100 + i;
+                    bool funding = i % 10 == 9;
+                    EngineCommand c = funding
+                        ? new EngineCommand { Kind = CommandKind.FundingSettlement, Instrument = 0, Amount = 1, Price = 2_000_000_000_000, ClientSequence = sequence }
+                        : new EngineCommand { Kind = CommandKind.Deposit, Account = Account, Asset = 0, Amount = ++amount, ClientSequence = sequence };
+                    if (funding)
+                    {
+                        fundings.Add(sequence);
+                    }
+                    else
+                    {
+                        amounts[sequence] = c.Amount;
+                    }
+
+                    using var t = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                    await writer.SendAsync(c, t.Token);
+                    if (i == 500 + (round * 397 % 3000))
+                    {
+                        terminated = daemon.TerminateAsync();
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or SocketException)
+            {
+            }
+
+            int exit = await terminated;
+            List<GatewayMessage> got = await replies.WaitAsync(TimeSpan.FromSeconds(30));
+            List<long> seenEvents = await events.WaitAsync(TimeSpan.FromSeconds(30));
+            var acks = got.Where(m => m.Type == MessageType.Ack).ToList();
+            ackedSum += acks.Where(m => amounts.ContainsKey(m.Event.ClientSequence)).Sum(m => amounts[m.Event.ClientSequence]);
+            ackedFundings += acks.Count(m => fundings.Contains(m.Event.ClientSequence));
+            foreach (long e in seenEvents)
+            {
+                if (e <= expectedEvent)
+                {
+                    duplicated++;
+                }
+                else
+                {
+                    lost += e - expectedEvent - 1;
+                    expectedEvent = e;
+                }
+            }
+
+            lastSeen = expectedEvent;
+            bool closedRight = got.Count > 0 && got[^1].Type == MessageType.Error && got[^1].Error.Reason == ProtocolError.ShuttingDown;
+            ok &= exit == 0 && closedRight;
+            Console.WriteLine($"drain: round {round}: SIGTERM exit {exit}, {acks.Count} acked, closed with ShuttingDown {closedRight}, events up to {expectedEvent}");
+        }
+
+        using (Daemon last = await Daemon.StartAsync(dll, instruments, data))
+        using (GatewayClient check = await GatewayClient.ConnectAsync(last.Host, last.Port))
+        {
+            unackedApplied += await BalanceAsync(check, 1) != ackedSum ? 1 : 0;
+            await last.TerminateAsync();
+        }
+
+        lost += Math.Max(0, ackedFundings - expectedEvent);
+        Console.WriteLine($"drain: {rounds} SIGTERMs under load: acked inputs lost or applied unacked {unackedApplied}, events lost {lost}, duplicated {duplicated}, resume gaps {gaps}");
+        return ok && unackedApplied == 0 && lost == 0 && duplicated == 0 && gaps == 0 && expectedEvent == ackedFundings;
+    }
+
+    /// <summary>The account's asset-0 balance, via QueryAccount and a QueryStateHash that ends its reply.</summary>
+    private static async Task<long> BalanceAsync(GatewayClient c, long sequence)
+    {
+        using var t = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await c.SendAsync(new EngineCommand { Kind = CommandKind.QueryAccount, Account = Account, ClientSequence = sequence }, t.Token);
+        await c.SendAsync(new EngineCommand { Kind = CommandKind.QueryStateHash, ClientSequence = sequence + 1 }, t.Token);
+        long balance = 0;
+        while (await c.ReceiveAsync(t.Token) is { } m)
+        {
+            if (m.Type == MessageType.AccountBalance && m.Event.Asset == 0)
+            {
+                balance = m.Event.Balance;
+            }
+
+            if (m.Type == MessageType.StateHash)
+            {
+                return balance;
+            }
+        }
+
+        throw new IOException("the gateway closed the connection during a balance query");
+    }
+}
 
 internal sealed record FuzzResult(long Frames, long Connections, long Hangs, long WrongReplies, SortedDictionary<string, long> Kinds);
 
@@ -348,6 +501,7 @@ internal sealed class Daemon : IDisposable
             info.ArgumentList.Add(a);
         }
 
+        File.Delete(Path.Combine(data, "daemon.json")); // a restart must not read the previous process's ports
         info.Environment["DOTNET_GCHeapHardLimit"] = "0x20000000"; // 512 MB
         info.Environment["DOTNET_gcServer"] = "0";
         var d = new Daemon(Process.Start(info) ?? throw new InvalidOperationException("could not start liqengine"));
@@ -367,6 +521,12 @@ internal sealed class Daemon : IDisposable
             if (File.Exists(ready))
             {
                 using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(ready));
+                if (json.RootElement.GetProperty("pid").GetInt32() != d._process.Id)
+                {
+                    await Task.Delay(50);
+                    continue;
+                }
+
                 string gateway = json.RootElement.GetProperty("gateway").GetString()!;
                 d.Port = int.Parse(gateway[(gateway.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
                 d.Admin = json.RootElement.GetProperty("admin").GetString()!;
