@@ -86,7 +86,7 @@ public static class HtmlReport
         b.Append("</table>\n");
         if (result.InputErrorSamples.Count > 0)
         {
-            b.Append("<h2>Bad input (first ").Append(result.InputErrorSamples.Count).Append(")</h2>\n<pre>");
+            b.Append("<h2>Bad input (the first of each kind; every one is in errors.txt)</h2>\n<pre>");
             foreach (string s in result.InputErrorSamples)
             {
                 b.Append(E(s)).Append('\n');

@@ -36,7 +36,14 @@ public sealed class ReplayResult
     /// <summary>Bad input lines per kind (set by the caller from the feed readers), in kind order.</summary>
     public IReadOnlyList<(string Kind, long Count)> InputErrorCounts { get; set; } = [];
 
-    /// <summary>The first bad input lines, <c>file:line: kind: reason</c> (set by the caller).</summary>
+    /// <summary>Input lines accepted after a documented repair (a kline bar widened to include its open and close), set by
+    /// the caller from the feed readers; not errors.</summary>
+    public long InputWarnings { get; set; }
+
+    /// <summary>The first places (<c>file:line</c>) of each kind of bad input, in kind order (set by the caller).</summary>
+    public IReadOnlyList<(string Kind, IReadOnlyList<string> Places)> InputErrorPlaces { get; set; } = [];
+
+    /// <summary>The first bad input lines of each kind, <c>file:line: kind: reason</c> (set by the caller).</summary>
     public IReadOnlyList<string> InputErrorSamples { get; set; } = [];
 
     /// <summary>How liquidation orders were executed.</summary>
@@ -168,6 +175,17 @@ public sealed class ReplayResult
         lines.Add(("bad input", InputErrorTotal == 0
             ? "none"
             : $"{N(InputErrorTotal)} lines skipped: " + string.Join(", ", InputErrorCounts.Select(c => $"{c.Kind} {N(c.Count)}"))));
+        foreach ((string kind, IReadOnlyList<string> places) in InputErrorPlaces)
+        {
+            long count = InputErrorCounts.FirstOrDefault(c => c.Kind == kind).Count;
+            lines.Add((string.Empty, $"{kind} at {string.Join(", ", places)}" + (count > places.Count ? $" and {N(count - places.Count)} more (errors.txt)" : string.Empty)));
+        }
+
+        if (InputWarnings > 0)
+        {
+            lines.Add(("warnings", $"{N(InputWarnings)} bars widened to include their open/close (docs/FEEDS.md, binance-klines)"));
+        }
+
         lines.Add(("liquidations", $"{N(OrdersByKind[(int)OrderKind.Full] + OrdersByKind[(int)OrderKind.Partial])} orders "
             + $"(full {N(OrdersByKind[(int)OrderKind.Full])}, partial {N(OrdersByKind[(int)OrderKind.Partial])}), ADL {N(OrdersByKind[(int)OrderKind.Adl])}"));
         lines.Add(("outcomes", $"{N(Fills)} filled, {N(Takeovers)} not filled (fund takeover/ADL), {N(BeyondLimit)} priced beyond the limit"));

@@ -6,7 +6,8 @@ namespace LiquidationEngine.Replay;
 /// <summary>How the replay's simulated matching engine executes liquidation orders (docs/REPLAY.md, "Fill modes").</summary>
 public enum FillMode : byte
 {
-    /// <summary>Fill the whole order at its limit, the bankruptcy price. The block ends at zero: no fee, no surplus.</summary>
+    /// <summary>Fill the whole order at its limit, the bankruptcy price. Not fee-free: a partial order's fee comes out of
+    /// the margin the rest of the block keeps; a full order leaves BP's tick rounding, which the fund takes as the fee.</summary>
     Bankruptcy = 0,
 
     /// <summary>Fill at the instrument's next mark after the triggering one, rounded to the tick grid against the

@@ -20,6 +20,7 @@ public static class ReplayCli
         };
         var format = new Option<string>("--format") { Description = "Input format: auto, binance-stream, tardis, binance-klines, generic, binary.", DefaultValueFactory = _ => "auto" };
         var instruments = new Option<string?>("--instruments") { Description = "Instruments config (default: config/instruments.json)." };
+        var symbol = new Option<string?>("--symbol") { Description = "Instrument of files whose rows carry no symbol (binance-klines); default: the file name up to its first '-'." };
         var positions = new Option<string?>("--positions") { Description = "Positions snapshot, CSV or JSON (docs/REPLAY.md). Default: a generated book." };
         var generate = new Option<int?>("--generate") { Description = "Positions to generate (default 100000 for the built-in scenario, 10000 for files)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the generated book and the built-in mark path.", DefaultValueFactory = _ => BuiltInScenario.DefaultSeed };
@@ -37,7 +38,7 @@ public static class ReplayCli
         var output = new Option<string?>("--out") { Description = "Output directory (default ./out/replay-<scenario>/)." };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the HTML report." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
-        var maxErrors = new Option<int>("--max-errors-shown") { Description = "Bad lines listed in the console.", DefaultValueFactory = _ => 20 };
+        var maxErrors = new Option<int>("--max-errors-shown") { Description = "Bad lines of each kind listed in the console and summary (every one goes to errors.txt).", DefaultValueFactory = _ => 3 };
         var step = new Option<int>("--step-seconds") { Description = "Seconds between the built-in scenario's marks.", DefaultValueFactory = _ => (int)BuiltInScenario.DefaultStepSeconds };
         var journal = new Option<string?>("--journal") { Description = "Replay a daemon journal (journal or data directory) deterministically: its orders and final state hash." };
         var journalOut = new Option<string?>("--journal-out") { Description = "Also record the run's inputs as a daemon journal in this directory (replay it with --journal)." };
@@ -45,7 +46,7 @@ public static class ReplayCli
 
         var command = new Command("replay", "Replay mark prices through the engine against a book of isolated positions and report the liquidations.")
         {
-            inputs, format, instruments, positions, generate, seed, symbols, anchor, spread, writeBook, speed, fill, slippage, beyond,
+            inputs, format, symbol, instruments, positions, generate, seed, symbols, anchor, spread, writeBook, speed, fill, slippage, beyond,
             interval, fund, strict, output, noReport, plain, maxErrors, step, journal, journalOut, wait,
         };
         command.SetAction(parse =>
@@ -63,6 +64,7 @@ public static class ReplayCli
             {
                 Inputs = parse.GetValue(inputs) ?? [],
                 Format = parse.GetValue(format) ?? "auto",
+                Symbol = parse.GetValue(symbol),
                 InstrumentsPath = parse.GetValue(instruments),
                 PositionsPath = parse.GetValue(positions),
                 GeneratePositions = parse.GetValue(generate),

@@ -12,7 +12,8 @@ using LiquidationEngine.Replay;
 namespace LiquidationEngine.Host.Replay;
 
 /// <summary>What a replay run produced.</summary>
-/// <param name="ExitCode">0 done; 1 bad options or config; 2 stopped early (strict mode on bad input, engine failure); 130 cancelled.</param>
+/// <param name="ExitCode">0 done; 1 bad options or config; 2 stopped early (strict mode on bad input, engine failure);
+/// 3 nothing replayed (no accepted position, or no mark for the book's instruments); 130 cancelled.</param>
 /// <param name="Result">The replay's result, or null when it never started.</param>
 /// <param name="OutputDirectory">Where the files went.</param>
 /// <param name="ReportPath">The HTML report, or null.</param>
@@ -45,6 +46,10 @@ public static class ReplayCommand
 
     /// <summary>Stopped early: strict mode met bad input, or the engine failed.</summary>
     public const int ExitStopped = 2;
+
+    /// <summary>Ran to the end but replayed nothing: no position of the book was accepted, or no mark ticked for the
+    /// instruments of its positions. The outputs are written.</summary>
+    public const int ExitNothingReplayed = 3;
 
     /// <summary>Cancelled (Ctrl+C).</summary>
     public const int ExitCancelled = 130;
@@ -125,39 +130,52 @@ public static class ReplayCommand
             throw new ReplayUsageException("--match-interval-ms and --step-seconds must be at least 1; --speed and --generate must not be negative.");
         }
 
-        var feedErrors = new FeedErrorCollector(retainLimit: 10_000);
+        foreach (string path in options.Inputs)
+        {
+            if (!File.Exists(path))
+            {
+                throw new ReplayUsageException($"input file '{path}' does not exist.");
+            }
+        }
+
+        if (options.Inputs.Count > 0 && options.Symbol is { } symbol && !catalog.TryFind(symbol, out _))
+        {
+            throw new ReplayUsageException($"--symbol: '{symbol}' is not an instrument or venue symbol of the config.");
+        }
+
+        string scenario = options.Inputs.Count == 0 ? BuiltInScenario.Name : ScenarioName(options.Inputs[0]);
+        string directory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("out", "replay-" + scenario));
+        Directory.CreateDirectory(directory);
+
+        // Every bad line goes to errors.txt as it is found, however many there are.
+        using var errorLog = new ReplayErrorLog(Path.Combine(directory, "errors.txt"), options.MaxErrorsShown);
         var bookErrors = new List<BookError>();
         IReplayInput input;
         PositionBook book;
-        string scenario;
         string inputDescription;
         if (options.Inputs.Count == 0)
         {
             int count = options.GeneratePositions ?? BuiltInScenario.DefaultPositions;
             BuiltInScenario builtIn = Create(() => BuiltInScenario.Create(catalog, options.PositionsPath is null ? count : 0, options.Seed, options.StepSeconds));
-            scenario = BuiltInScenario.Name;
             inputDescription = builtIn.Describe();
             input = builtIn.NewInput();
-            book = options.PositionsPath is null ? builtIn.Book : LoadBook(options, catalog, bookErrors);
+            book = options.PositionsPath is null ? builtIn.Book : LoadBook(options, catalog, bookErrors, errorLog);
         }
         else
         {
-            foreach (string path in options.Inputs)
+            var readerOptions = new FeedReaderOptions
             {
-                if (!File.Exists(path))
-                {
-                    throw new ReplayUsageException($"input file '{path}' does not exist.");
-                }
-            }
-
-            var readerOptions = new FeedReaderOptions { Symbols = FeedReplayInput.SymbolMapFor(catalog), Errors = feedErrors, Strict = options.Strict };
+                Symbols = FeedReplayInput.SymbolMapFor(catalog),
+                Errors = errorLog,
+                Strict = options.Strict,
+                KlinesSymbol = options.Symbol,
+            };
             FeedReplayInput feed = FeedReplayInput.Open(options.Inputs, format, readerOptions, catalog);
             input = feed;
-            scenario = ScenarioName(options.Inputs[0]);
             inputDescription = $"{options.Inputs.Count} file(s): {string.Join(", ", options.Inputs.Select(Path.GetFileName))} (format {options.Format})";
             try
             {
-                book = options.PositionsPath is not null ? LoadBook(options, catalog, bookErrors) : GenerateFor(feed, options, catalog);
+                book = options.PositionsPath is not null ? LoadBook(options, catalog, bookErrors, errorLog) : GenerateFor(feed, options, catalog);
             }
             catch
             {
@@ -168,8 +186,6 @@ public static class ReplayCommand
 
         using (input)
         {
-            string directory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("out", "replay-" + scenario));
-            Directory.CreateDirectory(directory);
             if (options.WriteBookPath is not null)
             {
                 using var writer = new StreamWriter(options.WriteBookPath, false, new UTF8Encoding(false)) { NewLine = "\n" };
@@ -197,11 +213,16 @@ public static class ReplayCommand
 
             result.InputDescription = inputDescription;
             result.BookErrors = bookErrors;
-            var counts = feedErrors.CountsByKind().OrderBy(kv => kv.Key).Select(kv => (kv.Key.ToString(), kv.Value)).ToList();
-            counts.AddRange(bookErrors.Concat(result.BookRejects).GroupBy(e => e.Kind).OrderBy(g => g.Key).Select(g => ("positions " + g.Key, (long)g.Count())));
-            result.InputErrorCounts = counts;
-            var samples = bookErrors.Concat(result.BookRejects).Select(e => e.ToString()).Concat(feedErrors.Errors.Select(e => e.ToString())).ToList();
-            result.InputErrorSamples = [.. samples.Take(Math.Max(0, options.MaxErrorsShown))];
+            result.InputWarnings = (input as FeedReplayInput)?.Statistics.Warnings ?? 0;
+            foreach (BookError reject in result.BookRejects)
+            {
+                errorLog.Report(reject);
+            }
+
+            errorLog.Flush();
+            result.InputErrorCounts = errorLog.Counts();
+            result.InputErrorPlaces = errorLog.FirstPlaces();
+            result.InputErrorSamples = errorLog.FirstErrors();
 
             string? report = null;
             if (!options.NoReport)
@@ -212,7 +233,6 @@ public static class ReplayCommand
 
             string summary = result.ToText(catalog) + Outputs(directory, report);
             File.WriteAllText(Path.Combine(directory, "summary.txt"), summary, new UTF8Encoding(false));
-            File.WriteAllLines(Path.Combine(directory, "errors.txt"), samples, new UTF8Encoding(false));
             if (interactive)
             {
                 RenderSummary(result, catalog, directory, report);
@@ -225,8 +245,8 @@ public static class ReplayCommand
             long totalErrors = result.InputErrorTotal;
             if (totalErrors > 0)
             {
-                error.WriteLine($"bad input: {totalErrors.ToString("N0", CultureInfo.InvariantCulture)} line(s) skipped"
-                    + (samples.Count > result.InputErrorSamples.Count ? $"; the first {result.InputErrorSamples.Count} follow, all retained ones are in errors.txt" : string.Empty));
+                error.WriteLine($"bad input: {totalErrors.ToString("N0", CultureInfo.InvariantCulture)} line(s) skipped; "
+                    + $"the first {Math.Max(0, options.MaxErrorsShown)} of each kind follow, every one is in {Path.Combine(directory, "errors.txt")}");
                 foreach (string s in result.InputErrorSamples)
                 {
                     error.WriteLine("  " + s);
@@ -234,13 +254,51 @@ public static class ReplayCommand
             }
 
             int exit = result.Failure is not null ? ExitStopped : result.Cancelled ? ExitCancelled : ExitOk;
+            string? problem = result.Failure;
             if (result.Failure is not null)
             {
                 error.WriteLine($"replay: stopped: {result.Failure}");
             }
+            else if (!result.Cancelled && NothingReplayed(book, result, catalog) is { } nothing)
+            {
+                exit = ExitNothingReplayed;
+                problem = nothing;
+                error.WriteLine($"replay: nothing replayed: {nothing}");
+            }
 
-            return new ReplayOutcome(exit, result, directory, report, result.Failure);
+            return new ReplayOutcome(exit, result, directory, report, problem);
         }
+    }
+
+    /// <summary>Why the run replayed nothing (no accepted position, or no mark for the positions' instruments), or null.</summary>
+    private static string? NothingReplayed(PositionBook book, ReplayResult result, InstrumentCatalog catalog)
+    {
+        int rejectedRows = result.BookErrors.Count + result.BookRejects.Count;
+        if (book.Positions.Count == 0)
+        {
+            return rejectedRows > 0
+                ? $"every position row of {book.Source} was rejected ({rejectedRows.ToString("N0", CultureInfo.InvariantCulture)} rows; see errors.txt)."
+                : $"the book ({book.Source}) holds no position.";
+        }
+
+        // Engine rejections echo the row's line (PositionBook remarks), so they name the positions that never opened.
+        var rejectedLines = result.BookRejects.Select(e => e.Line).ToHashSet();
+        var accepted = book.Positions.Where(p => !rejectedLines.Contains(p.Line)).ToList();
+        if (accepted.Count == 0)
+        {
+            return $"the engine rejected every position of {book.Source} ({book.Positions.Count.ToString("N0", CultureInfo.InvariantCulture)}; see errors.txt).";
+        }
+
+        var ticked = result.Series.Where(s => s.Count > 0).Select(s => s.Instrument).ToHashSet();
+        var bookInstruments = accepted.Select(p => p.Instrument).Distinct().ToList();
+        if (bookInstruments.Any(ticked.Contains))
+        {
+            return null;
+        }
+
+        string held = string.Join(", ", bookInstruments.Take(5).Select(i => catalog[i].Symbol)) + (bookInstruments.Count > 5 ? ", ..." : string.Empty);
+        string seen = ticked.Count == 0 ? "no instrument" : string.Join(", ", ticked.Take(5).Select(i => catalog[i].Symbol)) + (ticked.Count > 5 ? ", ..." : string.Empty);
+        return $"0 marks for the book's instruments ({held}); the input ticked {seen}. Check the input's symbols (klines files: --symbol).";
     }
 
     /// <summary><c>--journal</c>: the daemon's deterministic journal replay (<see cref="JournalReplay"/>).</summary>
@@ -307,7 +365,7 @@ public static class ReplayCommand
         return new SimulatedExecution(mode, mode == FillMode.Slippage ? options.SlippageBps : 0, options.FillBeyondLimit);
     }
 
-    private static PositionBook LoadBook(ReplayOptions options, InstrumentCatalog catalog, List<BookError> errors)
+    private static PositionBook LoadBook(ReplayOptions options, InstrumentCatalog catalog, List<BookError> errors, ReplayErrorLog log)
     {
         string path = options.PositionsPath!;
         if (!File.Exists(path))
@@ -315,7 +373,15 @@ public static class ReplayCommand
             throw new ReplayUsageException($"positions file '{path}' does not exist.");
         }
 
-        return PositionBookFile.Load(path, catalog, errors.Add, options.Strict);
+        return PositionBookFile.Load(
+            path,
+            catalog,
+            e =>
+            {
+                errors.Add(e);
+                log.Report(e);
+            },
+            options.Strict);
     }
 
     private static PositionBook GenerateFor(FeedReplayInput feed, ReplayOptions options, InstrumentCatalog catalog)

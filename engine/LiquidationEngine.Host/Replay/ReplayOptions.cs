@@ -12,6 +12,10 @@ public sealed record ReplayOptions
     /// <c>binance-klines</c>, <c>generic</c> or <c>binary</c>.</summary>
     public string Format { get; init; } = "auto";
 
+    /// <summary>Instrument (engine or venue symbol) of the inputs whose rows carry none (binance-klines). Null: each such
+    /// file's name up to its first '-'.</summary>
+    public string? Symbol { get; init; }
+
     /// <summary>Instruments config. Null: <c>config/instruments.json</c> beside the executable, else in the current directory.</summary>
     public string? InstrumentsPath { get; init; }
 
@@ -67,8 +71,8 @@ public sealed record ReplayOptions
     /// <summary>Force plain progress lines even on a terminal.</summary>
     public bool Plain { get; init; }
 
-    /// <summary>Bad input lines listed in the console (all retained ones go to errors.txt).</summary>
-    public int MaxErrorsShown { get; init; } = 20;
+    /// <summary>Bad input lines of each kind listed in the console and the summary (every one goes to errors.txt).</summary>
+    public int MaxErrorsShown { get; init; } = 3;
 
     /// <summary>Seconds between the built-in scenario's marks.</summary>
     public int StepSeconds { get; init; } = (int)BuiltInScenario.DefaultStepSeconds;

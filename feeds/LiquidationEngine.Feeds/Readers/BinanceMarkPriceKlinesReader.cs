@@ -18,7 +18,9 @@ namespace LiquidationEngine.Feeds;
 /// <para><b>Symbol.</b> Klines files do not carry one: <see cref="FeedReaderOptions.KlinesSymbol"/>, else the file
 /// name up to its first '-' (<c>BTCUSDT-1m-2023-04.csv</c> → <c>BTCUSDT</c>), mapped through the symbol map.</para>
 /// <para>Open times of 10^15 or more are taken as µs (Binance's spot klines switched to µs in 2025); smaller ones as ms.
-/// A bar whose high is below its open or close, or whose low is above them, is malformed.</para>
+/// A bar whose open or close lies outside its high/low is widened to include them (high = max(open, high, close),
+/// low = min(open, low, close)) and counted in <see cref="FeedReaderStatistics.Warnings"/>; only a high below the low
+/// is malformed.</para>
 /// </remarks>
 public sealed class BinanceMarkPriceKlinesReader : FeedReader
 {
@@ -144,12 +146,17 @@ public sealed class BinanceMarkPriceKlinesReader : FeedReader
             }
         }
 
-        var bar = new Bar(openTimeUs, ohlc[0], ohlc[1], ohlc[2], ohlc[3], lineNumber);
-        if (bar.High < bar.Open || bar.High < bar.Close || bar.Low > bar.Open || bar.Low > bar.Close)
+        if (ohlc[1] < ohlc[2])
         {
-            Reject(FeedErrorKind.MalformedLine, lineNumber, $"bar is inconsistent: high {bar.High} and low {bar.Low} do not bracket open {bar.Open} and close {bar.Close}");
+            Reject(FeedErrorKind.MalformedLine, lineNumber, $"bar is inconsistent: high {ohlc[1]} is below low {ohlc[2]}");
             return;
         }
+
+        // Widen, not reject: venues whose bar open is the previous close (BitMEX) print opens outside high/low.
+        Price high = Max(ohlc[1], Max(ohlc[0], ohlc[3]));
+        Price low = Min(ohlc[2], Min(ohlc[0], ohlc[3]));
+        bool widened = high != ohlc[1] || low != ohlc[2];
+        var bar = new Bar(openTimeUs, ohlc[0], high, low, ohlc[3], lineNumber);
 
         if (_hasPending)
         {
@@ -170,6 +177,11 @@ public sealed class BinanceMarkPriceKlinesReader : FeedReader
             }
 
             EmitPending();
+        }
+
+        if (widened)
+        {
+            CountWarning();
         }
 
         _pending = bar;
@@ -217,6 +229,10 @@ public sealed class BinanceMarkPriceKlinesReader : FeedReader
         Queue.Insert(FeedRecord.MarkPrice(bar.OpenTimeUs + (2 * interval / 4), symbol, third, File, bar.Line));
         Queue.Insert(FeedRecord.MarkPrice(bar.OpenTimeUs + (3 * interval / 4), symbol, bar.Close, File, bar.Line));
     }
+
+    private static Price Max(Price a, Price b) => a < b ? b : a;
+
+    private static Price Min(Price a, Price b) => a < b ? a : b;
 
     /// <summary>One OHLC bar (prices at 8 decimals), open time in µs.</summary>
     private readonly record struct Bar(long OpenTimeUs, Price Open, Price High, Price Low, Price Close, long Line);

@@ -26,6 +26,7 @@ public abstract class FeedReader : IFeedReader
     private long _settlementRecords;
     private long _skippedLines;
     private long _errors;
+    private long _warnings;
 
     /// <summary>Lines that hold data (not blank, not a header); none means the file is empty.</summary>
     private long _dataLines;
@@ -46,7 +47,7 @@ public abstract class FeedReader : IFeedReader
     public FeedReaderOptions Options { get; }
 
     /// <inheritdoc/>
-    public FeedReaderStatistics Statistics => new(_linesRead, _markRecords, _settlementRecords, _skippedLines, _errors);
+    public FeedReaderStatistics Statistics => new(_linesRead, _markRecords, _settlementRecords, _skippedLines, _errors, _warnings);
 
     /// <summary>The decoded input.</summary>
     private protected FeedInput Input { get; }
@@ -170,6 +171,9 @@ public abstract class FeedReader : IFeedReader
 
     /// <summary>Counts a line read on purpose without producing anything (other message type, row without a mark).</summary>
     private protected void CountSkipped() => _skippedLines++;
+
+    /// <summary>Counts a line accepted after a documented repair (see <see cref="FeedReaderStatistics.Warnings"/>).</summary>
+    private protected void CountWarning() => _warnings++;
 
     /// <summary>Counts a header line: skipped, and not data (a file with only a header is empty).</summary>
     private protected void CountHeaderLine()

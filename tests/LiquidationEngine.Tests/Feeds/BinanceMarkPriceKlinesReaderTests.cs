@@ -96,14 +96,34 @@ public class BinanceMarkPriceKlinesReaderTests
     {
         { "three fields", "1680307260000,28470.5,28475.0", FeedErrorKind.MalformedLine },
         { "open_time not a number", "yesterday,28470.5,28475.0,28440.0,28450.0", FeedErrorKind.MalformedLine },
-        { "high below open", "1680307260000,28470.5,28460.0,28440.0,28450.0", FeedErrorKind.MalformedLine },
-        { "low above close", "1680307260000,28470.5,28475.0,28460.0,28450.0", FeedErrorKind.MalformedLine },
+        { "high below low", "1680307260000,28450.0,28440.0,28460.0,28450.0", FeedErrorKind.MalformedLine },
         { "NaN open", "1680307260000,NaN,28475.0,28440.0,28450.0", FeedErrorKind.InvalidPrice },
         { "negative low", "1680307260000,28470.5,28475.0,-1,28450.0", FeedErrorKind.InvalidPrice },
         { "zero close", "1680307260000,28470.5,28475.0,28440.0,0", FeedErrorKind.InvalidPrice },
         { "older than the previous bar", "1680307140000,28470.5,28475.0,28440.0,28450.0", FeedErrorKind.OutOfOrderTimestamp },
         { "same open time as the previous bar", "1680307200000,28470.5,28475.0,28440.0,28450.0", FeedErrorKind.OutOfOrderTimestamp },
     };
+
+    [Fact]
+    public void A_bar_whose_open_or_close_lies_outside_high_low_is_widened_and_counted_as_a_warning()
+    {
+        // BitMEX-style bars: the open is the previous close, so it can lie outside the bar's own high/low.
+        //   bar 2: O 28480 above H 28475 -> H 28480; |H-O| = 0 <= |O-L| = 40 -> high first
+        //   bar 3: C 28440 below L 28445 -> L 28440; |H-O| = 10 == |O-L| = 10 -> tie: high first
+        string text = string.Join(
+            '\n',
+            "open_time,open,high,low,close",
+            "1680307200000,28465.1,28480.0,28460.0,28470.5",
+            "1680307260000,28480.0,28475.0,28440.0,28450.0",
+            "1680307320000,28450.0,28460.0,28445.0,28440.0");
+
+        ReadResult result = Read(Utf8(text), File, FeedFormat.BinanceKlines);
+
+        Assert.Equal(0, result.Errors.Total);
+        string[] expected = ["28465.1", "28460", "28480", "28470.5", "28480", "28480", "28440", "28450", "28450", "28460", "28440", "28440"];
+        Assert.Equal(expected.Select(P), result.Records.Select(r => r.Mark));
+        Assert.Equal(new FeedReaderStatistics(LinesRead: 4, MarkRecords: 12, SettlementRecords: 0, SkippedLines: 1, Errors: 0, Warnings: 2), result.Statistics);
+    }
 
     [Theory]
     [MemberData(nameof(BadBars))]

@@ -150,7 +150,7 @@ public sealed class PositionBookFileTests : IDisposable
             """);
         string marks = _dir.Write("marks.csv", "timestamp,symbol,mark_price\n1700000000000000,BTCUSDT,65000\n");
         (ReplayOutcome outcome, string printed) = ReplayTestKit.Run(ReplayTestKit.Options(_dir.File("out")) with { Inputs = [marks], PositionsPath = book });
-        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(ReplayCommand.ExitNothingReplayed, outcome.ExitCode); // every position rejected: nothing replayed
         Assert.Equal(
             [$"{book}:3: EngineRejected: the engine rejected the row: InvalidLeverage.", $"{book}:4: EngineRejected: the engine rejected the row: InsufficientBalance."],
             outcome.Result!.BookRejects.Select(e => e.ToString()));
