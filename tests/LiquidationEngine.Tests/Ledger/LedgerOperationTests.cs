@@ -54,8 +54,7 @@ public class LedgerOperationTests
         var e = new Engine();
         e.Deposit(1, "5000");
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, "1", "20000", leverage: 10, fee: "8"));
-        Assert.Equal(Usd("2000"), e.Margin(1, Btc));
-        Assert.Equal(Usd("2992"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "2000", main: "2992");
         Assert.Equal(Usd("8"), e.State.Books.FeePool[Usdt]);
     }
 
@@ -169,8 +168,7 @@ public class LedgerOperationTests
         Engine e = WithLong();
         long lp = e.Describe(1, Btc).LiquidationPrice;
         Assert.Equal(RejectReason.None, e.AddMargin(1, Btc, "500"));
-        Assert.Equal(Usd("2500"), e.Margin(1, Btc));
-        Assert.Equal(Usd("7500"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "2500", main: "7500");
         Assert.True(e.Describe(1, Btc).LiquidationPrice < lp);
         Rejected(e, RejectReason.InsufficientBalance, () => e.AddMargin(1, Btc, "7500.00000001"));
         Rejected(e, RejectReason.UnknownPosition, () => e.AddMargin(1, Eth, "1"));
@@ -197,8 +195,7 @@ public class LedgerOperationTests
         Assert.Equal(Usd("900"), e.Describe(1, Btc).MaxRemovable);
         Rejected(e, RejectReason.RemoveMarginAboveMax, () => e.RemoveMargin(1, Btc, "900.00000001"));
         Assert.Equal(RejectReason.None, e.RemoveMargin(1, Btc, "900"));
-        Assert.Equal(Usd("1100"), e.Margin(1, Btc));
-        Assert.Equal(Usd("8900"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "1100", main: "8900");
     }
 
     [Fact]
@@ -237,8 +234,7 @@ public class LedgerOperationTests
         Rejected(e, RejectReason.InsufficientMargin, () => e.SetLeverage(1, Btc, 5)); // needs 4,000
         Rejected(e, RejectReason.InsufficientMargin, () => e.SetLeverage(1, Btc, 5, transfer: "1999.99999999"));
         Assert.Equal(RejectReason.None, e.SetLeverage(1, Btc, 5, transfer: "2000"));
-        Assert.Equal(Usd("4000"), e.Margin(1, Btc));
-        Assert.Equal(Usd("6000"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "4000", main: "6000");
         Rejected(e, RejectReason.InvalidLeverage, () => e.SetLeverage(1, Btc, 126));
         Rejected(e, RejectReason.InvalidLeverage, () => e.SetLeverage(1, Btc, 0));
     }
