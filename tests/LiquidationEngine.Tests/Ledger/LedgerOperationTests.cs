@@ -19,14 +19,6 @@ public class LedgerOperationTests
         Assert.Equal(expected, e.Log.Events[^1].Reason);
     }
 
-    private static Engine WithLong(string margin = "10000", int leverage = 10)
-    {
-        var e = new Engine();
-        e.Deposit(1, margin);
-        Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, "1", "20000", leverage));
-        return e;
-    }
-
     [Fact]
     public void Deposit_and_withdraw_move_only_the_main_balance()
     {
@@ -40,7 +32,7 @@ public class LedgerOperationTests
     [Fact]
     public void Withdrawal_beyond_main_is_rejected_and_never_reaches_isolated_margin()
     {
-        Engine e = WithLong("3000"); // margin 2,000 isolated, main 1,000
+        Engine e = Engine.WithLong("3000"); // margin 2,000 isolated, main 1,000
         Assert.Equal(Usd("1000"), e.Main(1));
         Rejected(e, RejectReason.InsufficientBalance, () => e.Withdraw(1, "1000.00000001"));
         Rejected(e, RejectReason.InvalidAmount, () => e.Withdraw(1, "0"));
@@ -93,7 +85,7 @@ public class LedgerOperationTests
     [Fact]
     public void One_isolated_position_per_account_and_instrument_and_a_same_side_fill_increases_it()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, "1", "22000"));
         EngineEvent d = e.Describe(1, Btc);
         Assert.Equal(Qty("2"), d.Quantity);
@@ -105,7 +97,7 @@ public class LedgerOperationTests
     [Fact]
     public void An_increase_is_rejected_when_main_cannot_cover_its_margin_or_the_leverage_no_longer_fits()
     {
-        Engine e = WithLong("2100", leverage: 100); // margin 200, main 1,900
+        Engine e = Engine.WithLong("2100", leverage: 100); // margin 200, main 1,900
         // 9.5 BTC more at 100x needs exactly the 1,900 left; one unit of fee more is too much.
         Rejected(e, RejectReason.InsufficientBalance, () => e.Fill(1, Btc, +1, "9.5", "20000", fee: "0.00000001"));
         e.Deposit(1, "100000");
@@ -118,7 +110,7 @@ public class LedgerOperationTests
     [Fact]
     public void The_position_query_reports_margin_ratio_as_maintenance_over_equity()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         e.Tick(Btc, "19000");
         EngineEvent d = e.Describe(1, Btc);
         // equity = 2,000 − 1,000 = 1,000; MM = 19,000 × 0.4% = 76; ratio = 0.076.
@@ -130,7 +122,7 @@ public class LedgerOperationTests
     [Fact]
     public void Weighted_entry_rounds_against_the_trader()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         // (1 × 20,000 + 0.002 × 20,000.01) / 1.002 = 20,000.0000199600798… → a long's entry rounds up.
         e.Fill(1, Btc, +1, "0.002", "20000.01");
         Assert.Equal(Px("20000.00001997"), e.Describe(1, Btc).EntryPrice);
@@ -139,7 +131,7 @@ public class LedgerOperationTests
     [Fact]
     public void A_partial_close_keeps_realised_pnl_and_margin_in_the_block()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         long main = e.Main(1);
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, -1, "0.4", "21000", fee: "2"));
         Assert.Equal(Usd("2398"), e.Margin(1, Btc)); // 2,000 + 0.4 × 1,000 − 2
@@ -149,7 +141,7 @@ public class LedgerOperationTests
     [Fact]
     public void A_full_close_returns_margin_plus_realised_pnl_to_main()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, -1, "1", "19000", fee: "1"));
         Assert.Equal(Usd("8000") + Usd("999"), e.Main(1)); // 2,000 − 1,000 − 1 back to main
         Assert.Equal(-1, e.Slot(1, Btc));
@@ -158,14 +150,14 @@ public class LedgerOperationTests
     [Fact]
     public void An_opposite_fill_larger_than_the_position_is_rejected()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         Rejected(e, RejectReason.FillExceedsPosition, () => e.Fill(1, Btc, -1, "1.001", "20000"));
     }
 
     [Fact]
     public void Add_margin_moves_main_into_the_block_and_lowers_a_longs_liquidation_price()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         long lp = e.Describe(1, Btc).LiquidationPrice;
         Assert.Equal(RejectReason.None, e.AddMargin(1, Btc, "500"));
         Balances.Expect(e, 1, Btc, block: "2500", main: "7500");
@@ -178,7 +170,7 @@ public class LedgerOperationTests
     [Fact]
     public void Removing_margin_is_rejected_while_the_position_is_at_a_loss()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         e.Tick(Btc, "19999");
         Rejected(e, RejectReason.RemoveMarginWithoutProfit, () => e.RemoveMargin(1, Btc, "1"));
         e.Tick(Btc, "20000");
@@ -190,7 +182,7 @@ public class LedgerOperationTests
     {
         // Mark 21,000: uPnL 1,000, MM = 21,000 × 0.4% = 84, IM at mark = 2,100.
         // max = min(2,000 − 84, 2,000 + 1,000 − 2,100) = min(1,916, 900) = 900.
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         e.Tick(Btc, "21000");
         Assert.Equal(Usd("900"), e.Describe(1, Btc).MaxRemovable);
         Rejected(e, RejectReason.RemoveMarginAboveMax, () => e.RemoveMargin(1, Btc, "900.00000001"));
@@ -201,14 +193,14 @@ public class LedgerOperationTests
     [Fact]
     public void Removing_margin_needs_a_mark_price()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         Rejected(e, RejectReason.NoMarkPrice, () => e.RemoveMargin(1, Btc, "1"));
     }
 
     [Fact]
     public void Raising_leverage_keeps_margin_and_liquidation_price()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         EngineEvent before = e.Describe(1, Btc);
         Assert.Equal(RejectReason.None, e.SetLeverage(1, Btc, 20));
         EngineEvent after = e.Describe(1, Btc);
@@ -220,7 +212,7 @@ public class LedgerOperationTests
     [Fact]
     public void Setting_the_current_leverage_is_rejected_as_unchanged_even_with_a_transfer()
     {
-        Engine e = WithLong(); // opened at 10x
+        Engine e = Engine.WithLong(); // opened at 10x
         Rejected(e, RejectReason.LeverageUnchanged, () => e.SetLeverage(1, Btc, 10));
         Rejected(e, RejectReason.LeverageUnchanged, () => e.SetLeverage(1, Btc, 10, transfer: "500"));
         Assert.Equal(Usd("2000"), e.Margin(1, Btc)); // 1 × 20,000 / 10, untouched
@@ -230,7 +222,7 @@ public class LedgerOperationTests
     [Fact]
     public void Lowering_leverage_needs_the_block_to_cover_the_new_initial_margin()
     {
-        Engine e = WithLong(); // 10x: margin 2,000
+        Engine e = Engine.WithLong(); // 10x: margin 2,000
         Rejected(e, RejectReason.InsufficientMargin, () => e.SetLeverage(1, Btc, 5)); // needs 4,000
         Rejected(e, RejectReason.InsufficientMargin, () => e.SetLeverage(1, Btc, 5, transfer: "1999.99999999"));
         Assert.Equal(RejectReason.None, e.SetLeverage(1, Btc, 5, transfer: "2000"));
@@ -261,7 +253,7 @@ public class LedgerOperationTests
     [Fact]
     public void Funding_moves_the_liquidation_price_without_any_trader_action()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         long before = e.Describe(1, Btc).LiquidationPrice;
         e.Funding(Btc, "0.001", "20000"); // the long pays 20
         Assert.True(e.Describe(1, Btc).LiquidationPrice > before);
@@ -305,7 +297,7 @@ public class LedgerOperationTests
     [Fact]
     public void User_commands_on_a_liquidating_position_are_rejected()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         e.Tick(Btc, "17000");
         Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
         Rejected(e, RejectReason.PositionLiquidating, () => e.AddMargin(1, Btc, "100"));
