@@ -2,6 +2,7 @@ using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Tests.Support;
+using static LiquidationEngine.Tests.Support.Rejections;
 
 namespace LiquidationEngine.Tests.Ledger;
 
@@ -11,14 +12,6 @@ public class AssetPrecisionTests
     private const int Eth = 3; // ETH-USDC-PERP, settles in USDC
 
     private static Engine Usdc6() => new(Catalog(usdcDecimals: 6));
-
-    private static void Rejected(Engine e, RejectReason expected, Func<RejectReason> command)
-    {
-        ulong before = e.Hash();
-        Assert.Equal(expected, command());
-        Assert.Equal(before, e.Hash());
-        Assert.Equal(expected, e.Log.Events[^1].Reason);
-    }
 
     [Fact]
     public void Deposits_and_withdrawals_finer_than_the_asset_are_rejected_with_a_reason()

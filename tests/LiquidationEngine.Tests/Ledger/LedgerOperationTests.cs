@@ -2,6 +2,7 @@ using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Tests.Support;
+using static LiquidationEngine.Tests.Support.Rejections;
 
 namespace LiquidationEngine.Tests.Ledger;
 
@@ -10,14 +11,6 @@ public class LedgerOperationTests
 {
     private const int Btc = 0;
     private const int Eth = 3;
-
-    private static void Rejected(Engine e, RejectReason expected, Func<RejectReason> command)
-    {
-        ulong before = e.Hash();
-        Assert.Equal(expected, command());
-        Assert.Equal(before, e.Hash());
-        Assert.Equal(expected, e.Log.Events[^1].Reason);
-    }
 
     [Fact]
     public void Deposit_and_withdraw_move_only_the_main_balance()
@@ -231,14 +224,22 @@ public class LedgerOperationTests
         Rejected(e, RejectReason.InvalidLeverage, () => e.SetLeverage(1, Btc, 0));
     }
 
-    [Fact]
-    public void Funding_debits_longs_and_credits_shorts_in_the_block_only()
+    /// <summary>Account 1 long <paramref name="longQty"/> and account 2 short <paramref name="shortQty"/> BTC, both at
+    /// 20,000 at 10x, each from a 10,000 deposit.</summary>
+    private static Engine LongAndShort(string longQty, string shortQty)
     {
         var e = new Engine();
         e.Deposit(1, "10000");
         e.Deposit(2, "10000");
-        e.Fill(1, Btc, +1, "1", "20000");
-        e.Fill(2, Btc, -1, "2", "20000");
+        Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, longQty, "20000"));
+        Assert.Equal(RejectReason.None, e.Fill(2, Btc, -1, shortQty, "20000"));
+        return e;
+    }
+
+    [Fact]
+    public void Funding_debits_longs_and_credits_shorts_in_the_block_only()
+    {
+        Engine e = LongAndShort("1", "2");
         long main1 = e.Main(1), main2 = e.Main(2);
         Assert.Equal(RejectReason.None, e.Funding(Btc, "0.0001", "20000")); // 2 per BTC
         Assert.Equal(Usd("1998"), e.Margin(1, Btc));
@@ -262,11 +263,7 @@ public class LedgerOperationTests
     [Fact]
     public void Funding_rounding_charges_payers_up_and_pays_receivers_down()
     {
-        var e = new Engine();
-        e.Deposit(1, "10000");
-        e.Deposit(2, "10000");
-        e.Fill(1, Btc, +1, "0.001", "20000");
-        e.Fill(2, Btc, -1, "0.001", "20000");
+        Engine e = LongAndShort("0.001", "0.001");
         // 0.001 × 20,000.01 × 0.00000003 = 0.0000006000003: the long pays 0.00000061, the short gets 0.0000006.
         e.Funding(Btc, "0.00000003", "20000.01");
         Assert.Equal(Usd("2") - Usd("0.00000061"), e.Margin(1, Btc));
