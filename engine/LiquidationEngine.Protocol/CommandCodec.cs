@@ -139,9 +139,7 @@ public static class CommandCodec
     public static int WriteFrame(in EngineCommand command, Span<byte> destination)
     {
         int body = WriteBody(command, destination[FrameCodec.HeaderSize..]);
-        FrameCodec.WriteHeader(destination, (MessageType)command.Kind, body);
-        FrameCodec.Seal(destination[..(FrameCodec.Overhead + body)]);
-        return FrameCodec.Overhead + body;
+        return FrameCodec.Complete(destination, (MessageType)command.Kind, body);
     }
 
     /// <summary>Encodes a command as a new frame array.</summary>

@@ -195,9 +195,7 @@ public static class EventCodec
             at += SizeOf(f);
         }
 
-        FrameCodec.WriteHeader(destination, type, at);
-        FrameCodec.Seal(destination[..(FrameCodec.Overhead + at)]);
-        return FrameCodec.Overhead + at;
+        return FrameCodec.Complete(destination, type, at);
     }
 
     /// <summary>Encodes an event as a new frame array.</summary>
@@ -217,9 +215,10 @@ public static class EventCodec
         }
 
         int size = BodySize(type);
-        if (body.Length != size)
+        ProtocolError lengthError = FrameCodec.CheckBodyLength(body.Length, size);
+        if (lengthError != ProtocolError.None)
         {
-            return body.Length < size ? ProtocolError.TruncatedBody : ProtocolError.BadBodyLength;
+            return lengthError;
         }
 
         e.Kind = (EventKind)((byte)type & 0x7F);

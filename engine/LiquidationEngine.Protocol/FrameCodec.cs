@@ -59,11 +59,27 @@ public static class FrameCodec
             throw new ArgumentException("destination is too small for the frame", nameof(destination));
         }
 
-        WriteHeader(destination, type, body.Length);
         body.CopyTo(destination[HeaderSize..]);
+        return Complete(destination, type, body.Length);
+    }
+
+    /// <summary>Writes the header for a body of <paramref name="bodyLength"/> bytes the caller has already written in
+    /// place after it, then the CRC32C trailer; returns the frame length.</summary>
+    public static int Complete(Span<byte> destination, MessageType type, int bodyLength)
+    {
+        WriteHeader(destination, type, bodyLength);
+        int length = Overhead + bodyLength;
         Seal(destination[..length]);
         return length;
     }
+
+    /// <summary>Checks a fixed-size body: <see cref="ProtocolError.None"/> when it is exactly
+    /// <paramref name="expected"/> bytes, <see cref="ProtocolError.TruncatedBody"/> when shorter,
+    /// <see cref="ProtocolError.BadBodyLength"/> when longer.</summary>
+    public static ProtocolError CheckBodyLength(int actual, int expected)
+        => actual == expected ? ProtocolError.None
+            : actual < expected ? ProtocolError.TruncatedBody
+            : ProtocolError.BadBodyLength;
 
     /// <summary>Writes the header for a body of <paramref name="bodyLength"/> bytes that the caller writes in place.</summary>
     public static void WriteHeader(Span<byte> destination, MessageType type, int bodyLength)

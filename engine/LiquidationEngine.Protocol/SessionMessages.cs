@@ -22,9 +22,7 @@ public readonly record struct HelloMessage(long LastSeenEventSequence, ReadOnlyM
         BinaryPrimitives.WriteUInt16LittleEndian(body[8..], (ushort)Secret.Length);
         Secret.Span.CopyTo(body[FixedSize..]);
         int length = FixedSize + Secret.Length;
-        FrameCodec.WriteHeader(destination, MessageType.Hello, length);
-        FrameCodec.Seal(destination[..(FrameCodec.Overhead + length)]);
-        return FrameCodec.Overhead + length;
+        return FrameCodec.Complete(destination, MessageType.Hello, length);
     }
 
     /// <summary>Decodes a Hello body.</summary>
@@ -42,9 +40,10 @@ public readonly record struct HelloMessage(long LastSeenEventSequence, ReadOnlyM
             return ProtocolError.BadBodyLength;
         }
 
-        if (body.Length != FixedSize + secret)
+        ProtocolError lengthError = FrameCodec.CheckBodyLength(body.Length, FixedSize + secret);
+        if (lengthError != ProtocolError.None)
         {
-            return body.Length < FixedSize + secret ? ProtocolError.TruncatedBody : ProtocolError.BadBodyLength;
+            return lengthError;
         }
 
         hello = new HelloMessage(BinaryPrimitives.ReadInt64LittleEndian(body), body.Slice(FixedSize, secret).ToArray());
@@ -74,18 +73,17 @@ public readonly record struct WelcomeMessage(int SourceId, long NewestEventSeque
         BinaryPrimitives.WriteInt32LittleEndian(b[20..], ReplayCount);
         b[24] = Gap ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteInt32LittleEndian(b[25..], MaxBodyBytes);
-        FrameCodec.WriteHeader(destination, MessageType.Welcome, BodySize);
-        FrameCodec.Seal(destination[..(FrameCodec.Overhead + BodySize)]);
-        return FrameCodec.Overhead + BodySize;
+        return FrameCodec.Complete(destination, MessageType.Welcome, BodySize);
     }
 
     /// <summary>Decodes a Welcome body.</summary>
     public static ProtocolError TryRead(ReadOnlySpan<byte> b, out WelcomeMessage welcome)
     {
         welcome = default;
-        if (b.Length != BodySize)
+        ProtocolError lengthError = FrameCodec.CheckBodyLength(b.Length, BodySize);
+        if (lengthError != ProtocolError.None)
         {
-            return b.Length < BodySize ? ProtocolError.TruncatedBody : ProtocolError.BadBodyLength;
+            return lengthError;
         }
 
         welcome = new WelcomeMessage(
@@ -117,9 +115,7 @@ public readonly record struct ErrorMessage(ProtocolError Reason, bool Closing, b
         b[2] = Closing ? (byte)1 : (byte)0;
         b[3] = OffendingType;
         BinaryPrimitives.WriteInt64LittleEndian(b[4..], ClientSequence);
-        FrameCodec.WriteHeader(destination, MessageType.Error, BodySize);
-        FrameCodec.Seal(destination[..(FrameCodec.Overhead + BodySize)]);
-        return FrameCodec.Overhead + BodySize;
+        return FrameCodec.Complete(destination, MessageType.Error, BodySize);
     }
 
     /// <summary>Encodes as a new frame array.</summary>
@@ -134,9 +130,10 @@ public readonly record struct ErrorMessage(ProtocolError Reason, bool Closing, b
     public static ProtocolError TryRead(ReadOnlySpan<byte> b, out ErrorMessage error)
     {
         error = default;
-        if (b.Length != BodySize)
+        ProtocolError lengthError = FrameCodec.CheckBodyLength(b.Length, BodySize);
+        if (lengthError != ProtocolError.None)
         {
-            return b.Length < BodySize ? ProtocolError.TruncatedBody : ProtocolError.BadBodyLength;
+            return lengthError;
         }
 
         error = new ErrorMessage((ProtocolError)BinaryPrimitives.ReadUInt16LittleEndian(b), b[2] != 0, b[3], BinaryPrimitives.ReadInt64LittleEndian(b[4..]));
@@ -156,18 +153,17 @@ public readonly record struct HeartbeatMessage(long Token)
     public int WriteFrame(Span<byte> destination, MessageType type)
     {
         BinaryPrimitives.WriteInt64LittleEndian(destination[FrameCodec.HeaderSize..], Token);
-        FrameCodec.WriteHeader(destination, type, BodySize);
-        FrameCodec.Seal(destination[..(FrameCodec.Overhead + BodySize)]);
-        return FrameCodec.Overhead + BodySize;
+        return FrameCodec.Complete(destination, type, BodySize);
     }
 
     /// <summary>Decodes a Heartbeat or HeartbeatAck body.</summary>
     public static ProtocolError TryRead(ReadOnlySpan<byte> b, out HeartbeatMessage heartbeat)
     {
         heartbeat = default;
-        if (b.Length != BodySize)
+        ProtocolError lengthError = FrameCodec.CheckBodyLength(b.Length, BodySize);
+        if (lengthError != ProtocolError.None)
         {
-            return b.Length < BodySize ? ProtocolError.TruncatedBody : ProtocolError.BadBodyLength;
+            return lengthError;
         }
 
         heartbeat = new HeartbeatMessage(BinaryPrimitives.ReadInt64LittleEndian(b));

@@ -132,15 +132,10 @@ public sealed class IsolatedMarginLedger
     /// <summary>Moves margin from main into the block.</summary>
     public RejectReason AddMargin(long account, int instrument, long amount)
     {
-        RejectReason r = FindOpen(account, instrument, out int ix, out int slot);
+        RejectReason r = FindOpenForTransfer(account, instrument, amount, out int ix, out int slot);
         if (r != RejectReason.None)
         {
             return r;
-        }
-
-        if (amount <= 0)
-        {
-            return RejectReason.InvalidAmount;
         }
 
         int asset = _s.Catalog[instrument].SettlementAsset;
@@ -171,15 +166,10 @@ public sealed class IsolatedMarginLedger
     /// <summary>Moves margin from the block back to main: only while uPnL &gt; 0 and within the max removable.</summary>
     public RejectReason RemoveMargin(long account, int instrument, long amount)
     {
-        RejectReason r = FindOpen(account, instrument, out int ix, out int slot);
+        RejectReason r = FindOpenForTransfer(account, instrument, amount, out int ix, out int slot);
         if (r != RejectReason.None)
         {
             return r;
-        }
-
-        if (amount <= 0)
-        {
-            return RejectReason.InvalidAmount;
         }
 
         long mark = _s.Funding.Mark[instrument];
@@ -564,20 +554,18 @@ public sealed class IsolatedMarginLedger
         long feeCharged = Math.Min(fee, Math.Max(0, beforeFee));
         long rest = beforeFee - feeCharged;
         _s.Books.FeePool[asset] += feeCharged;
-        if (rest >= 0)
-        {
-            // The payout to main is rounded down onto the asset's grid; the sub-unit dust goes to the insurance fund.
-            long payout = _s.Catalog.RoundToAsset(asset, rest, Rounding.Down);
-            _s.Accounts.Main(ix, asset) += payout;
-            _s.Books.InsuranceFund[asset] += rest - payout;
-        }
-        else
-        {
-            _s.Books.InsuranceFund[asset] += rest;
-        }
+        _s.ReleaseClosedBlock(ix, asset, rest);
 
         _s.Positions.Free(slot, ref head);
         return RejectReason.None;
+    }
+
+    /// <summary><see cref="FindOpen"/>, then checks that <paramref name="amount"/> to move between main and the block
+    /// is positive.</summary>
+    private RejectReason FindOpenForTransfer(long account, int instrument, long amount, out int ix, out int slot)
+    {
+        RejectReason r = FindOpen(account, instrument, out ix, out slot);
+        return r != RejectReason.None || amount > 0 ? r : RejectReason.InvalidAmount;
     }
 
     private RejectReason FindOpen(long account, int instrument, out int ix, out int slot)

@@ -384,17 +384,7 @@ public sealed class LiquidationProcessor
         }
 
         int ix = _s.Positions.AccountIx[slot];
-        if (margin >= 0)
-        {
-            // Onto the asset's grid, rounded down, like any full close; the dust goes to the fund.
-            long payout = _s.Catalog.RoundToAsset(asset, margin, Rounding.Down);
-            _s.Accounts.Main(ix, asset) += payout;
-            _s.Books.InsuranceFund[asset] += margin - payout;
-        }
-        else
-        {
-            _s.Books.InsuranceFund[asset] += margin;
-        }
+        _s.ReleaseClosedBlock(ix, asset, margin); // like any full close
 
         _s.Positions.Free(slot, ref _s.Accounts.PositionHead(ix));
         return pnl;

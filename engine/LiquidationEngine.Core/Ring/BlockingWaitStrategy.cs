@@ -51,24 +51,8 @@ public sealed class BlockingWaitStrategy : IWaitStrategy
             }
         }
 
-        long available;
-        SpinWait backoff = default;
-        while ((available = barrier.GetAvailable(sequence)) < sequence)
-        {
-            if (barrier.IsAlerted)
-            {
-                return SequenceBarrier.Alerted;
-            }
-
-            if (SequenceBarrier.IsPast(deadline))
-            {
-                return SequenceBarrier.TimedOut;
-            }
-
-            backoff.SpinOnce();
-        }
-
-        return available;
+        // Published, but an upstream stage may still be behind: back off until it catches up.
+        return SpinWaitLoop.WaitFor(sequence, barrier, deadline, default(BackoffIdle));
     }
 
     /// <inheritdoc/>

@@ -9,28 +9,8 @@ public sealed class BusySpinWaitStrategy : IWaitStrategy
     public bool IsBlockingStrategy => false;
 
     /// <inheritdoc/>
-    public long WaitFor(long sequence, SequenceBarrier barrier, long deadline)
-    {
-        ArgumentNullException.ThrowIfNull(barrier);
-        long available;
-        while ((available = barrier.GetAvailable(sequence)) < sequence)
-        {
-            if (barrier.IsAlerted)
-            {
-                return SequenceBarrier.Alerted;
-            }
-
-            if (SequenceBarrier.IsPast(deadline))
-            {
-                return SequenceBarrier.TimedOut;
-            }
-
-            // A pause, so a hyper-threaded sibling core is not starved.
-            Thread.SpinWait(1);
-        }
-
-        return available;
-    }
+    public long WaitFor(long sequence, SequenceBarrier barrier, long deadline) =>
+        SpinWaitLoop.WaitFor(sequence, barrier, deadline, default(SpinIdle));
 
     /// <inheritdoc/>
     public void SignalAllWhenBlocking()

@@ -23,42 +23,8 @@ public sealed class SleepingWaitStrategy : IWaitStrategy
     public bool IsBlockingStrategy => false;
 
     /// <inheritdoc/>
-    public long WaitFor(long sequence, SequenceBarrier barrier, long deadline)
-    {
-        ArgumentNullException.ThrowIfNull(barrier);
-        int spins = _spinTries;
-        int yields = _yieldTries;
-        long available;
-        while ((available = barrier.GetAvailable(sequence)) < sequence)
-        {
-            if (barrier.IsAlerted)
-            {
-                return SequenceBarrier.Alerted;
-            }
-
-            if (SequenceBarrier.IsPast(deadline))
-            {
-                return SequenceBarrier.TimedOut;
-            }
-
-            if (spins > 0)
-            {
-                spins--;
-                Thread.SpinWait(1);
-            }
-            else if (yields > 0)
-            {
-                yields--;
-                Thread.Yield();
-            }
-            else
-            {
-                Thread.Sleep(1);
-            }
-        }
-
-        return available;
-    }
+    public long WaitFor(long sequence, SequenceBarrier barrier, long deadline) =>
+        SpinWaitLoop.WaitFor(sequence, barrier, deadline, new SleepIdle(_spinTries, _yieldTries));
 
     /// <inheritdoc/>
     public void SignalAllWhenBlocking()

@@ -18,36 +18,8 @@ public sealed class YieldingWaitStrategy : IWaitStrategy
     public bool IsBlockingStrategy => false;
 
     /// <inheritdoc/>
-    public long WaitFor(long sequence, SequenceBarrier barrier, long deadline)
-    {
-        ArgumentNullException.ThrowIfNull(barrier);
-        int spins = _spinTries;
-        long available;
-        while ((available = barrier.GetAvailable(sequence)) < sequence)
-        {
-            if (barrier.IsAlerted)
-            {
-                return SequenceBarrier.Alerted;
-            }
-
-            if (SequenceBarrier.IsPast(deadline))
-            {
-                return SequenceBarrier.TimedOut;
-            }
-
-            if (spins > 0)
-            {
-                spins--;
-                Thread.SpinWait(1);
-            }
-            else
-            {
-                Thread.Yield();
-            }
-        }
-
-        return available;
-    }
+    public long WaitFor(long sequence, SequenceBarrier barrier, long deadline) =>
+        SpinWaitLoop.WaitFor(sequence, barrier, deadline, new YieldIdle(_spinTries));
 
     /// <inheritdoc/>
     public void SignalAllWhenBlocking()

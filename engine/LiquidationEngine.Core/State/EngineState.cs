@@ -80,6 +80,23 @@ public sealed class EngineState
         Books.FundingFlow[Catalog[instrument].SettlementAsset] -= pending;
     }
 
+    /// <summary>Pays a fully closed block's remainder (<paramref name="rest"/>, raw money in <paramref name="asset"/>)
+    /// to account <paramref name="ix"/>'s main balance: rounded down onto the asset's grid, the sub-unit dust to the
+    /// insurance fund. A negative remainder is the fund's loss, never the account's.</summary>
+    public void ReleaseClosedBlock(int ix, int asset, long rest)
+    {
+        if (rest >= 0)
+        {
+            long payout = Catalog.RoundToAsset(asset, rest, Rounding.Down);
+            Accounts.Main(ix, asset) += payout;
+            Books.InsuranceFund[asset] += rest - payout;
+        }
+        else
+        {
+            Books.InsuranceFund[asset] += rest;
+        }
+    }
+
     /// <summary>Takes an open slot out of the index.</summary>
     public void IndexRemove(int slot)
         => Index.Remove(slot, LiquidationIndex.TreeOf(Positions.Instrument[slot], Positions.Size[slot]));

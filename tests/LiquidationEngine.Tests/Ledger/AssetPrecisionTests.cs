@@ -12,22 +12,14 @@ public class AssetPrecisionTests
 
     private static Engine Usdc6() => new(Catalog(usdcDecimals: 6));
 
-    private static void Rejected(Engine e, RejectReason expected, Func<RejectReason> command)
-    {
-        ulong before = e.Hash();
-        Assert.Equal(expected, command());
-        Assert.Equal(before, e.Hash());
-        Assert.Equal(expected, e.Log.Events[^1].Reason);
-    }
-
     [Fact]
     public void Deposits_and_withdrawals_finer_than_the_asset_are_rejected_with_a_reason()
     {
         Engine e = Usdc6();
         Assert.Equal(RejectReason.None, e.Deposit(1, "100.000001", Usdc));
-        Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.Deposit(1, "100.0000001", Usdc));
-        Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.Withdraw(1, "0.0000005", Usdc));
-        Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.InsuranceDeposit("0.00000001", Usdc));
+        Rejections.Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.Deposit(1, "100.0000001", Usdc));
+        Rejections.Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.Withdraw(1, "0.0000005", Usdc));
+        Rejections.Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.InsuranceDeposit("0.00000001", Usdc));
         Assert.Equal(RejectReason.None, e.Withdraw(1, "0.000001", Usdc));
         Assert.Equal(Usd("100"), e.Main(1, Usdc));
         // USDT keeps 8 decimals.
@@ -84,9 +76,9 @@ public class AssetPrecisionTests
         e.Deposit(1, "100", Usdc);
         e.Fill(1, Eth, +1, "0.01", "2000", leverage: 10); // IM 2
         e.Tick(Eth, "2100"); // uPnL +1
-        Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.AddMargin(1, Eth, "0.0000001"));
-        Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.RemoveMargin(1, Eth, "0.0000001"));
-        Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.SetLeverage(1, Eth, 5, transfer: "2.0000001"));
+        Rejections.Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.AddMargin(1, Eth, "0.0000001"));
+        Rejections.Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.RemoveMargin(1, Eth, "0.0000001"));
+        Rejections.Rejected(e, RejectReason.FinerThanAssetPrecision, () => e.SetLeverage(1, Eth, 5, transfer: "2.0000001"));
         Assert.Equal(RejectReason.None, e.AddMargin(1, Eth, "0.000001"));
         Assert.Equal(RejectReason.None, e.SetLeverage(1, Eth, 5, transfer: "2"));
         Assert.Equal(Usd("4.000001"), e.Margin(1, Eth));

@@ -35,9 +35,7 @@ public class BracketBoundaryLedgerTests
     public void At_the_cap_the_maintenance_margin_uses_tier_one_and_equals_tier_two_by_continuity()
     {
         // Tier 1 at 50,000: 50,000 × 0.4% − 0 = 200. Tier 2's line gives the same: 50,000 × 0.5% − 50 = 200.
-        var e = new Engine();
-        e.Deposit(1, "1000");
-        e.Fill(1, Btc, +1, "1", "50000", leverage: 125);
+        Engine e = Engine.WithLong(deposit: "1000", price: "50000", leverage: 125);
         e.Tick(Btc, "50000");
         EngineEvent d = e.Describe(1, Btc);
         Assert.Equal(Usd("200"), d.MaintenanceMargin);

@@ -2,6 +2,7 @@ using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Tests.Support;
+using static LiquidationEngine.Tests.Support.Rejections;
 
 namespace LiquidationEngine.Tests.Ledger;
 
@@ -10,22 +11,6 @@ public class LedgerOperationTests
 {
     private const int Btc = 0;
     private const int Eth = 3;
-
-    private static void Rejected(Engine e, RejectReason expected, Func<RejectReason> command)
-    {
-        ulong before = e.Hash();
-        Assert.Equal(expected, command());
-        Assert.Equal(before, e.Hash());
-        Assert.Equal(expected, e.Log.Events[^1].Reason);
-    }
-
-    private static Engine WithLong(string margin = "10000", int leverage = 10)
-    {
-        var e = new Engine();
-        e.Deposit(1, margin);
-        Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, "1", "20000", leverage));
-        return e;
-    }
 
     [Fact]
     public void Deposit_and_withdraw_move_only_the_main_balance()
@@ -40,7 +25,7 @@ public class LedgerOperationTests
     [Fact]
     public void Withdrawal_beyond_main_is_rejected_and_never_reaches_isolated_margin()
     {
-        Engine e = WithLong("3000"); // margin 2,000 isolated, main 1,000
+        Engine e = Engine.WithLong("3000"); // margin 2,000 isolated, main 1,000
         Assert.Equal(Usd("1000"), e.Main(1));
         Rejected(e, RejectReason.InsufficientBalance, () => e.Withdraw(1, "1000.00000001"));
         Rejected(e, RejectReason.InvalidAmount, () => e.Withdraw(1, "0"));
@@ -54,8 +39,7 @@ public class LedgerOperationTests
         var e = new Engine();
         e.Deposit(1, "5000");
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, "1", "20000", leverage: 10, fee: "8"));
-        Assert.Equal(Usd("2000"), e.Margin(1, Btc));
-        Assert.Equal(Usd("2992"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "2000", main: "2992");
         Assert.Equal(Usd("8"), e.State.Books.FeePool[Usdt]);
     }
 
@@ -94,7 +78,7 @@ public class LedgerOperationTests
     [Fact]
     public void One_isolated_position_per_account_and_instrument_and_a_same_side_fill_increases_it()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, "1", "22000"));
         EngineEvent d = e.Describe(1, Btc);
         Assert.Equal(Qty("2"), d.Quantity);
@@ -106,7 +90,7 @@ public class LedgerOperationTests
     [Fact]
     public void An_increase_is_rejected_when_main_cannot_cover_its_margin_or_the_leverage_no_longer_fits()
     {
-        Engine e = WithLong("2100", leverage: 100); // margin 200, main 1,900
+        Engine e = Engine.WithLong("2100", leverage: 100); // margin 200, main 1,900
         // 9.5 BTC more at 100x needs exactly the 1,900 left; one unit of fee more is too much.
         Rejected(e, RejectReason.InsufficientBalance, () => e.Fill(1, Btc, +1, "9.5", "20000", fee: "0.00000001"));
         e.Deposit(1, "100000");
@@ -119,7 +103,7 @@ public class LedgerOperationTests
     [Fact]
     public void The_position_query_reports_margin_ratio_as_maintenance_over_equity()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         e.Tick(Btc, "19000");
         EngineEvent d = e.Describe(1, Btc);
         // equity = 2,000 − 1,000 = 1,000; MM = 19,000 × 0.4% = 76; ratio = 0.076.
@@ -131,7 +115,7 @@ public class LedgerOperationTests
     [Fact]
     public void Weighted_entry_rounds_against_the_trader()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         // (1 × 20,000 + 0.002 × 20,000.01) / 1.002 = 20,000.0000199600798… → a long's entry rounds up.
         e.Fill(1, Btc, +1, "0.002", "20000.01");
         Assert.Equal(Px("20000.00001997"), e.Describe(1, Btc).EntryPrice);
@@ -140,7 +124,7 @@ public class LedgerOperationTests
     [Fact]
     public void A_partial_close_keeps_realised_pnl_and_margin_in_the_block()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         long main = e.Main(1);
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, -1, "0.4", "21000", fee: "2"));
         Assert.Equal(Usd("2398"), e.Margin(1, Btc)); // 2,000 + 0.4 × 1,000 − 2
@@ -150,7 +134,7 @@ public class LedgerOperationTests
     [Fact]
     public void A_full_close_returns_margin_plus_realised_pnl_to_main()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, -1, "1", "19000", fee: "1"));
         Assert.Equal(Usd("8000") + Usd("999"), e.Main(1)); // 2,000 − 1,000 − 1 back to main
         Assert.Equal(-1, e.Slot(1, Btc));
@@ -159,18 +143,17 @@ public class LedgerOperationTests
     [Fact]
     public void An_opposite_fill_larger_than_the_position_is_rejected()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         Rejected(e, RejectReason.FillExceedsPosition, () => e.Fill(1, Btc, -1, "1.001", "20000"));
     }
 
     [Fact]
     public void Add_margin_moves_main_into_the_block_and_lowers_a_longs_liquidation_price()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         long lp = e.Describe(1, Btc).LiquidationPrice;
         Assert.Equal(RejectReason.None, e.AddMargin(1, Btc, "500"));
-        Assert.Equal(Usd("2500"), e.Margin(1, Btc));
-        Assert.Equal(Usd("7500"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "2500", main: "7500");
         Assert.True(e.Describe(1, Btc).LiquidationPrice < lp);
         Rejected(e, RejectReason.InsufficientBalance, () => e.AddMargin(1, Btc, "7500.00000001"));
         Rejected(e, RejectReason.UnknownPosition, () => e.AddMargin(1, Eth, "1"));
@@ -180,7 +163,7 @@ public class LedgerOperationTests
     [Fact]
     public void Removing_margin_is_rejected_while_the_position_is_at_a_loss()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         e.Tick(Btc, "19999");
         Rejected(e, RejectReason.RemoveMarginWithoutProfit, () => e.RemoveMargin(1, Btc, "1"));
         e.Tick(Btc, "20000");
@@ -192,26 +175,25 @@ public class LedgerOperationTests
     {
         // Mark 21,000: uPnL 1,000, MM = 21,000 × 0.4% = 84, IM at mark = 2,100.
         // max = min(2,000 − 84, 2,000 + 1,000 − 2,100) = min(1,916, 900) = 900.
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         e.Tick(Btc, "21000");
         Assert.Equal(Usd("900"), e.Describe(1, Btc).MaxRemovable);
         Rejected(e, RejectReason.RemoveMarginAboveMax, () => e.RemoveMargin(1, Btc, "900.00000001"));
         Assert.Equal(RejectReason.None, e.RemoveMargin(1, Btc, "900"));
-        Assert.Equal(Usd("1100"), e.Margin(1, Btc));
-        Assert.Equal(Usd("8900"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "1100", main: "8900");
     }
 
     [Fact]
     public void Removing_margin_needs_a_mark_price()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         Rejected(e, RejectReason.NoMarkPrice, () => e.RemoveMargin(1, Btc, "1"));
     }
 
     [Fact]
     public void Raising_leverage_keeps_margin_and_liquidation_price()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         EngineEvent before = e.Describe(1, Btc);
         Assert.Equal(RejectReason.None, e.SetLeverage(1, Btc, 20));
         EngineEvent after = e.Describe(1, Btc);
@@ -223,7 +205,7 @@ public class LedgerOperationTests
     [Fact]
     public void Setting_the_current_leverage_is_rejected_as_unchanged_even_with_a_transfer()
     {
-        Engine e = WithLong(); // opened at 10x
+        Engine e = Engine.WithLong(); // opened at 10x
         Rejected(e, RejectReason.LeverageUnchanged, () => e.SetLeverage(1, Btc, 10));
         Rejected(e, RejectReason.LeverageUnchanged, () => e.SetLeverage(1, Btc, 10, transfer: "500"));
         Assert.Equal(Usd("2000"), e.Margin(1, Btc)); // 1 × 20,000 / 10, untouched
@@ -233,24 +215,31 @@ public class LedgerOperationTests
     [Fact]
     public void Lowering_leverage_needs_the_block_to_cover_the_new_initial_margin()
     {
-        Engine e = WithLong(); // 10x: margin 2,000
+        Engine e = Engine.WithLong(); // 10x: margin 2,000
         Rejected(e, RejectReason.InsufficientMargin, () => e.SetLeverage(1, Btc, 5)); // needs 4,000
         Rejected(e, RejectReason.InsufficientMargin, () => e.SetLeverage(1, Btc, 5, transfer: "1999.99999999"));
         Assert.Equal(RejectReason.None, e.SetLeverage(1, Btc, 5, transfer: "2000"));
-        Assert.Equal(Usd("4000"), e.Margin(1, Btc));
-        Assert.Equal(Usd("6000"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "4000", main: "6000");
         Rejected(e, RejectReason.InvalidLeverage, () => e.SetLeverage(1, Btc, 126));
         Rejected(e, RejectReason.InvalidLeverage, () => e.SetLeverage(1, Btc, 0));
+    }
+
+    /// <summary>Account 1 long <paramref name="longQty"/> and account 2 short <paramref name="shortQty"/> BTC, both at
+    /// 20,000 at 10x, each from a 10,000 deposit.</summary>
+    private static Engine LongAndShort(string longQty, string shortQty)
+    {
+        var e = new Engine();
+        e.Deposit(1, "10000");
+        e.Deposit(2, "10000");
+        Assert.Equal(RejectReason.None, e.Fill(1, Btc, +1, longQty, "20000"));
+        Assert.Equal(RejectReason.None, e.Fill(2, Btc, -1, shortQty, "20000"));
+        return e;
     }
 
     [Fact]
     public void Funding_debits_longs_and_credits_shorts_in_the_block_only()
     {
-        var e = new Engine();
-        e.Deposit(1, "10000");
-        e.Deposit(2, "10000");
-        e.Fill(1, Btc, +1, "1", "20000");
-        e.Fill(2, Btc, -1, "2", "20000");
+        Engine e = LongAndShort("1", "2");
         long main1 = e.Main(1), main2 = e.Main(2);
         Assert.Equal(RejectReason.None, e.Funding(Btc, "0.0001", "20000")); // 2 per BTC
         Assert.Equal(Usd("1998"), e.Margin(1, Btc));
@@ -265,7 +254,7 @@ public class LedgerOperationTests
     [Fact]
     public void Funding_moves_the_liquidation_price_without_any_trader_action()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         long before = e.Describe(1, Btc).LiquidationPrice;
         e.Funding(Btc, "0.001", "20000"); // the long pays 20
         Assert.True(e.Describe(1, Btc).LiquidationPrice > before);
@@ -274,11 +263,7 @@ public class LedgerOperationTests
     [Fact]
     public void Funding_rounding_charges_payers_up_and_pays_receivers_down()
     {
-        var e = new Engine();
-        e.Deposit(1, "10000");
-        e.Deposit(2, "10000");
-        e.Fill(1, Btc, +1, "0.001", "20000");
-        e.Fill(2, Btc, -1, "0.001", "20000");
+        Engine e = LongAndShort("0.001", "0.001");
         // 0.001 × 20,000.01 × 0.00000003 = 0.0000006000003: the long pays 0.00000061, the short gets 0.0000006.
         e.Funding(Btc, "0.00000003", "20000.01");
         Assert.Equal(Usd("2") - Usd("0.00000061"), e.Margin(1, Btc));
@@ -309,7 +294,7 @@ public class LedgerOperationTests
     [Fact]
     public void User_commands_on_a_liquidating_position_are_rejected()
     {
-        Engine e = WithLong();
+        Engine e = Engine.WithLong();
         e.Tick(Btc, "17000");
         Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
         Rejected(e, RejectReason.PositionLiquidating, () => e.AddMargin(1, Btc, "100"));

@@ -36,8 +36,7 @@ public class VenueProfileTests
         Assert.Equal(Usd("910"), e.Describe(1, Btc).MaxRemovable);
         Assert.Equal(RejectReason.RemoveMarginAboveMax, e.RemoveMargin(1, Btc, "910.00000001"));
         Assert.Equal(RejectReason.None, e.RemoveMargin(1, Btc, "910"));
-        Assert.Equal(Usd("2090"), e.Margin(1, Btc));
-        Assert.Equal(Usd("7910"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "2090", main: "7910");
     }
 
     [Fact]
@@ -57,13 +56,11 @@ public class VenueProfileTests
         // 20x: IM = 20,000 / 20 = 1,000, so 3,000 − 1,000 = 2,000 goes back to main.
         Engine e = LongWithExtraMargin(VenueRules.Bybit);
         Assert.Equal(RejectReason.None, e.SetLeverage(1, Btc, 20));
-        Assert.Equal(Usd("1000"), e.Margin(1, Btc));
-        Assert.Equal(Usd("9000"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "1000", main: "9000");
         // Lowering to 5x needs 4,000: the 3,000 shortfall comes from main, computed by the engine.
         Assert.Equal(RejectReason.InvalidAmount, e.SetLeverage(1, Btc, 5, transfer: "3000"));
         Assert.Equal(RejectReason.None, e.SetLeverage(1, Btc, 5));
-        Assert.Equal(Usd("4000"), e.Margin(1, Btc));
-        Assert.Equal(Usd("6000"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "4000", main: "6000");
     }
 
     [Fact]
@@ -86,14 +83,12 @@ public class VenueProfileTests
         Engine e = LongWithExtraMargin(VenueRules.Bybit);
         Assert.Equal(Px("17068.27309237"), e.Describe(1, Btc).LiquidationPrice);
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, -1, "0.5", "20000"));
-        Assert.Equal(Usd("1500"), e.Margin(1, Btc));
-        Assert.Equal(Usd("8500"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "1500", main: "8500");
         Assert.Equal(Px("17068.27309237"), e.Describe(1, Btc).LiquidationPrice);
 
         // In profit, with a fee: close 0.25 at 22,000, fee 5. PnL 500; release 1,500 × 0.25 / 0.5 + 500 − 5 = 1,245.
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, -1, "0.25", "22000", fee: "5"));
-        Assert.Equal(Usd("750"), e.Margin(1, Btc));
-        Assert.Equal(Usd("9745"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "750", main: "9745");
     }
 
     [Fact]
@@ -101,8 +96,7 @@ public class VenueProfileTests
     {
         Engine e = LongWithExtraMargin(VenueRules.CryptoCom);
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, -1, "0.5", "20000"));
-        Assert.Equal(Usd("3000"), e.Margin(1, Btc));
-        Assert.Equal(Usd("7000"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "3000", main: "7000");
     }
 
     [Fact]
@@ -112,8 +106,7 @@ public class VenueProfileTests
         // block absorbs the loss: 3,000 − 2,000 = 1,000.
         Engine e = LongWithExtraMargin(VenueRules.Bybit);
         Assert.Equal(RejectReason.None, e.Fill(1, Btc, -1, "0.5", "16000"));
-        Assert.Equal(Usd("1000"), e.Margin(1, Btc));
-        Assert.Equal(Usd("7000"), e.Main(1));
+        Balances.Expect(e, 1, Btc, block: "1000", main: "7000");
     }
     [Theory]
     [InlineData("crypto-com", "0", "100")]

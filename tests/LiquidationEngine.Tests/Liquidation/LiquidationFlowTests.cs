@@ -17,9 +17,7 @@ public class LiquidationFlowTests
     [Fact]
     public void A_breach_emits_one_order_closing_the_position_at_its_bankruptcy_price()
     {
-        var e = new Engine();
-        e.Deposit(1, "10000");
-        e.Fill(1, Btc, +1, "1", "20000", leverage: 10); // M 2,000, BP 18,000, LP = 18,000/0.996 = 18,072.29
+        Engine e = Engine.WithLong(); // M 2,000, BP 18,000, LP = 18,000/0.996 = 18,072.29
         e.Tick(Btc, "18073");
         Assert.Empty(e.Log.OfKind(EventKind.LiquidationOrder));
         e.Tick(Btc, "18072");
@@ -90,9 +88,7 @@ public class LiquidationFlowTests
     {
         // Long 1 at 20,000, M 2,000 (BP 18,000); filled at 18,100: block left 100, fee 18,100 × 0.3% = 54.3,
         // so the fund gets 54.3 + 45.7 = 100.
-        var e = new Engine();
-        e.Deposit(1, "10000");
-        e.Fill(1, Btc, +1, "1", "20000", leverage: 10);
+        Engine e = Engine.WithLong();
         e.Tick(Btc, "18050");
         EngineEvent o = Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
         e.LiquidationFill(o.OrderId, "1", "18100");
@@ -156,9 +152,7 @@ public class LiquidationFlowTests
     {
         // 2.6 BTC at 20,000 at 100x (M 520): at 19,849 equity 127.4; after a partial to 2.519 BTC it would be
         // 127.4 − 4.82 = 122.58 < 199.998, so the full position is ordered.
-        var e = new Engine();
-        e.Deposit(1, "10000");
-        e.Fill(1, Btc, +1, "2.6", "20000", leverage: 100);
+        Engine e = Engine.WithLong(qty: "2.6", leverage: 100);
         e.Tick(Btc, "19849");
         EngineEvent full = Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
         Assert.Equal(OrderKind.Full, full.OrderKind);
@@ -169,10 +163,8 @@ public class LiquidationFlowTests
     public void Without_a_fill_the_fund_takes_the_position_over_at_the_bankruptcy_price_when_it_can()
     {
         // Long 1 at 20,000, BP 18,000, mark 17,000: the fund's loss to the mark is 1,000.
-        var e = new Engine();
-        e.Deposit(1, "10000");
+        Engine e = Engine.WithLong();
         e.InsuranceDeposit("5000");
-        e.Fill(1, Btc, +1, "1", "20000", leverage: 10);
         e.Tick(Btc, "17000");
         EngineEvent o = Assert.Single(e.Log.OfKind(EventKind.LiquidationOrder));
         e.NoFill(o.OrderId);
@@ -184,9 +176,7 @@ public class LiquidationFlowTests
     [Fact]
     public void When_the_fund_cannot_cover_it_opposite_positions_are_deleveraged_by_rank_at_the_bankruptcy_price()
     {
-        var e = new Engine();
-        e.Deposit(1, "100000");
-        e.Fill(1, Btc, +1, "1", "20000", leverage: 10); // bankrupt long, BP 18,000
+        Engine e = Engine.WithLong(deposit: "100000"); // bankrupt long, BP 18,000
         // Shorts (opposite side), at mark 17,000:
         //   A: 0.5 at 20,000 at 10x: uPnL 1,500, M 1,000 → rank = 1,500/2,500 = 0.6
         //   B: 0.5 at 20,000 at 2x:  uPnL 1,500, M 5,000 → rank = 1,500/6,500 = 0.23

@@ -49,14 +49,20 @@ public class StageFaultTests
 
         public void Dispose() => Raised.Dispose();
 
-        public (string Stage, Exception Error, string? Thread) Single()
+        /// <summary>Waits for the one fault, checks it names <paramref name="stage"/> and was raised on the stage's
+        /// own thread <paramref name="thread"/>, and returns its error.</summary>
+        public Exception Single(string stage, string thread)
         {
             Assert.True(Raised.Wait(TimeSpan.FromSeconds(5)), "no fault was raised");
             Thread.Sleep(100); // a second report would arrive now
+            (string Stage, Exception Error, string? Thread) fault;
             lock (_seen)
             {
-                return Assert.Single(_seen);
+                fault = Assert.Single(_seen);
             }
+
+            Assert.Equal((stage, thread), (fault.Stage, fault.Thread));
+            return fault.Error;
         }
     }
 
@@ -71,9 +77,8 @@ public class StageFaultTests
             p.Publish(Deposit());
         }
 
-        (string stage, Exception error, string? thread) = faults.Single();
+        Exception error = faults.Single("journal", "liq-journal");
 
-        Assert.Equal(("journal", "liq-journal"), (stage, thread));
         Assert.Equal("No space left on device", Assert.IsType<IOException>(error).Message);
         Assert.Same(error, p.Fault);
         Assert.Throws<InvalidOperationException>(() => p.Publish(Deposit()));
@@ -89,10 +94,7 @@ public class StageFaultTests
         p.Start();
         p.Publish(Deposit() with { SourceId = 7 }); // an input from a client is acked: the sink sees the ack
 
-        (string stage, Exception error, string? thread) = faults.Single();
-
-        Assert.Equal(("output", "liq-output"), (stage, thread));
-        Assert.Equal("sink bug", error.Message);
+        Assert.Equal("sink bug", faults.Single("output", "liq-output").Message);
     }
 
     [Fact]
@@ -107,10 +109,7 @@ public class StageFaultTests
         p.Start();
         p.Publish(new EngineCommand { Kind = CommandKind.Snapshot });
 
-        (string stage, Exception error, string? thread) = faults.Single();
-
-        Assert.Equal(("writer", "liq-writer"), (stage, thread));
-        Assert.Equal("snapshot serialiser bug", error.Message);
+        Assert.Equal("snapshot serialiser bug", faults.Single("writer", "liq-writer").Message);
     }
 
     [Fact]

@@ -55,8 +55,7 @@ public sealed class AllocationTests
             ? RingBuffer<Quote>.CreateSingleProducer(1024, wait)
             : RingBuffer<Quote>.CreateMultiProducer(1024, wait);
         var bytes = new ConsumerBytes();
-        var consumer = new BatchEventProcessor<Quote, MeasuringHandler>(ring, ring.NewBarrier(), new MeasuringHandler(bytes));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new MeasuringHandler(bytes));
 
         // Warm-up run: JIT and tiering of both loops, thread statics, the wait strategy's first waits.
         using (ProcessorScope.Start(consumer, "alloc-warm-up-consumer"))

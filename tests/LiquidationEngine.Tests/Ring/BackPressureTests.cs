@@ -20,6 +20,17 @@ public sealed class BackPressureTests
         _ => throw new ArgumentOutOfRangeException(nameof(producers)),
     };
 
+    /// <summary>A 4-slot ring gated by one hand-moved <paramref name="consumer"/> that has handled nothing yet, with
+    /// sequences 0 to 3 published (values 100 to 103): full.</summary>
+    private static RingBuffer<Slot> FullRing(string producers, out Sequence consumer)
+    {
+        RingBuffer<Slot> ring = CreateRing(producers, 4);
+        consumer = new Sequence();
+        ring.AddGatingSequences(consumer);
+        Fill(ring, 4);
+        return ring;
+    }
+
     private static void Fill(RingBuffer<Slot> ring, int count)
     {
         for (int i = 0; i < count; i++)
@@ -35,11 +46,7 @@ public sealed class BackPressureTests
     [InlineData("multi")]
     public void TryNext_reports_a_full_ring_until_the_consumer_moves(string producers)
     {
-        RingBuffer<Slot> ring = CreateRing(producers, 4);
-        var consumer = new Sequence();
-        ring.AddGatingSequences(consumer);
-
-        Fill(ring, 4);
+        RingBuffer<Slot> ring = FullRing(producers, out Sequence consumer);
 
         Assert.Equal(0, ring.RemainingCapacity);
         Assert.False(ring.TryNext(out _));
@@ -60,10 +67,7 @@ public sealed class BackPressureTests
     [InlineData("multi")]
     public void Next_waits_for_the_consumer_instead_of_overwriting_an_unread_slot(string producers)
     {
-        RingBuffer<Slot> ring = CreateRing(producers, 4);
-        var consumer = new Sequence();
-        ring.AddGatingSequences(consumer);
-        Fill(ring, 4);
+        RingBuffer<Slot> ring = FullRing(producers, out Sequence consumer);
 
         long claimed = -1;
         long consumerWhenClaimed = long.MinValue;

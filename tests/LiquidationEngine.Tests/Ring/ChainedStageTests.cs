@@ -76,8 +76,7 @@ public sealed class ChainedStageTests
     }
 
     [Theory]
-    [InlineData("yielding")]
-    [InlineData("blocking")]
+    [MemberData(nameof(TestWaitStrategies.NonSpinning), MemberType = typeof(TestWaitStrategies))]
     public void An_output_stage_never_sees_an_event_before_the_journal_and_the_logic_stage_have_handled_it(string waitStrategy)
     {
         const int Events = 200_000;

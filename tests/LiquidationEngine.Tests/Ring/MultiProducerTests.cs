@@ -66,8 +66,7 @@ public sealed class MultiProducerTests
         const int Producers = 4;
         RingBuffer<ProducerEvent> ring = RingBuffer<ProducerEvent>.CreateMultiProducer(ringSize, WaitStrategies.Create(waitStrategy));
         var seen = new Observations(Producers);
-        var consumer = new BatchEventProcessor<ProducerEvent, StressHandler>(ring, ring.NewBarrier(), new StressHandler(seen));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new StressHandler(seen));
         long total = (long)Producers * eventsPerProducer;
 
         using (ProcessorScope.Start(consumer, "mp-stress-consumer"))
@@ -120,8 +119,7 @@ public sealed class MultiProducerTests
         const int Batches = 5_000;
         RingBuffer<ProducerEvent> ring = RingBuffer<ProducerEvent>.CreateMultiProducer(64, new YieldingWaitStrategy());
         var seen = new Observations(Producers);
-        var consumer = new BatchEventProcessor<ProducerEvent, StressHandler>(ring, ring.NewBarrier(), new StressHandler(seen));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new StressHandler(seen));
         long[] published = new long[Producers];
 
         using (ProcessorScope.Start(consumer, "mp-batch-consumer"))

@@ -54,15 +54,13 @@ public sealed class SingleProducerTests
     }
 
     [Theory]
-    [InlineData("yielding")]
-    [InlineData("blocking")]
+    [MemberData(nameof(TestWaitStrategies.NonSpinning), MemberType = typeof(TestWaitStrategies))]
     public void Events_are_consumed_once_each_in_the_order_they_were_published(string waitStrategy)
     {
         const int Events = 200_000;
         RingBuffer<Numbered> ring = RingBuffer<Numbered>.CreateSingleProducer(256, WaitStrategies.Create(waitStrategy));
         var seen = new Observations();
-        var consumer = new BatchEventProcessor<Numbered, CheckingHandler>(ring, ring.NewBarrier(), new CheckingHandler(seen));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new CheckingHandler(seen));
 
         using (ProcessorScope.Start(consumer, "sp-order-consumer"))
         {
@@ -88,8 +86,7 @@ public sealed class SingleProducerTests
         const int Events = 50_000;
         RingBuffer<Numbered> ring = RingBuffer<Numbered>.CreateSingleProducer(1024, new YieldingWaitStrategy());
         var seen = new Observations();
-        var consumer = new BatchEventProcessor<Numbered, CheckingHandler>(ring, ring.NewBarrier(), new CheckingHandler(seen));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new CheckingHandler(seen));
 
         // A backlog published before the consumer starts must arrive as one batch.
         for (long i = 0; i < Backlog; i++)
@@ -137,8 +134,7 @@ public sealed class SingleProducerTests
     {
         RingBuffer<Numbered> ring = RingBuffer<Numbered>.CreateSingleProducer(64, new BlockingWaitStrategy());
         var seen = new Observations();
-        var consumer = new BatchEventProcessor<Numbered, CheckingHandler>(ring, ring.NewBarrier(), new CheckingHandler(seen));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new CheckingHandler(seen));
 
         for (int run = 0; run < 3; run++)
         {

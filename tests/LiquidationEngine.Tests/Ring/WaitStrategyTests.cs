@@ -52,16 +52,13 @@ public sealed class WaitStrategyTests
     }
 
     [Theory]
-    [InlineData("yielding")]
-    [InlineData("sleeping")]
-    [InlineData("blocking")]
+    [MemberData(nameof(TestWaitStrategies.NonSpinning), MemberType = typeof(TestWaitStrategies))]
     public void Each_wait_strategy_delivers_every_event_from_two_producers(string waitStrategy)
     {
         const int PerProducer = 50_000;
         RingBuffer<Tick> ring = RingBuffer<Tick>.CreateMultiProducer(128, WaitStrategies.Create(waitStrategy));
         var seen = new Observations();
-        var consumer = new BatchEventProcessor<Tick, CountingHandler>(ring, ring.NewBarrier(), new CountingHandler(seen));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new CountingHandler(seen));
 
         using (ProcessorScope.Start(consumer, $"{waitStrategy}-consumer"))
         {
@@ -100,8 +97,7 @@ public sealed class WaitStrategyTests
         const int Events = 10_000;
         RingBuffer<Tick> ring = RingBuffer<Tick>.CreateSingleProducer(1024, new BusySpinWaitStrategy());
         var seen = new Observations();
-        var consumer = new BatchEventProcessor<Tick, CountingHandler>(ring, ring.NewBarrier(), new CountingHandler(seen));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new CountingHandler(seen));
 
         consumer.Start("busy-spin-consumer");
         try
@@ -127,15 +123,12 @@ public sealed class WaitStrategyTests
     }
 
     [Theory]
-    [InlineData("yielding")]
-    [InlineData("sleeping")]
-    [InlineData("blocking")]
+    [MemberData(nameof(TestWaitStrategies.NonSpinning), MemberType = typeof(TestWaitStrategies))]
     public void Halt_stops_a_consumer_waiting_on_an_empty_ring(string waitStrategy)
     {
         RingBuffer<Tick> ring = RingBuffer<Tick>.CreateSingleProducer(64, WaitStrategies.Create(waitStrategy));
         var seen = new Observations();
-        var consumer = new BatchEventProcessor<Tick, CountingHandler>(ring, ring.NewBarrier(), new CountingHandler(seen));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new CountingHandler(seen));
 
         consumer.Start($"{waitStrategy}-idle-consumer");
         Assert.True(Eventually.Holds(() => seen.Started));
@@ -185,16 +178,12 @@ public sealed class WaitStrategyTests
     }
 
     [Theory]
-    [InlineData("yielding")]
-    [InlineData("sleeping")]
-    [InlineData("blocking")]
+    [MemberData(nameof(TestWaitStrategies.NonSpinning), MemberType = typeof(TestWaitStrategies))]
     public void An_idle_consumer_gets_timeouts_for_idle_work_with_the_last_sequence_it_handled(string waitStrategy)
     {
         RingBuffer<Tick> ring = RingBuffer<Tick>.CreateSingleProducer(64, WaitStrategies.Create(waitStrategy));
         var seen = new Observations();
-        var consumer = new BatchEventProcessor<Tick, CountingHandler>(
-            ring, ring.NewBarrier(), new CountingHandler(seen), TimeSpan.FromMilliseconds(5));
-        ring.AddGatingSequences(consumer.Sequence);
+        var consumer = GatedConsumer.On(ring, new CountingHandler(seen), TimeSpan.FromMilliseconds(5));
 
         using (ProcessorScope.Start(consumer, $"{waitStrategy}-timeout-consumer"))
         {

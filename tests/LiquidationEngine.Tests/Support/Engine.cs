@@ -18,6 +18,21 @@ internal sealed class Engine
         Core = new EngineCore(State, Log);
     }
 
+    /// <summary>A fresh engine in which account 1 has deposited <paramref name="deposit"/> USDT and opened a long of
+    /// <paramref name="qty"/> on instrument 0 (BTC-USDT) at <paramref name="price"/>, at <paramref name="leverage"/>.</summary>
+    /// <exception cref="InvalidOperationException">The engine rejected the deposit or the fill.</exception>
+    public static Engine WithLong(string deposit = "10000", string qty = "1", string price = "20000", int leverage = 10)
+    {
+        var e = new Engine();
+        RejectReason r = e.Deposit(1, deposit);
+        if (r == RejectReason.None)
+        {
+            r = e.Fill(1, 0, +1, qty, price, leverage);
+        }
+
+        return r == RejectReason.None ? e : throw new InvalidOperationException($"setting up the long was rejected: {r}");
+    }
+
     /// <summary>An engine over a state that already exists, e.g. one restored from a snapshot.</summary>
     public Engine(EngineState state)
     {
