@@ -28,11 +28,18 @@ public class LedgerPropertyTests
         Assert.True(VenueRules.TryFind(profile, out VenueRules rules));
         InstrumentCatalog catalog = Catalog(usdcDecimals, rules);
         Gen<(int Seed, int Length)> gen = Gen.Choose(0, int.MaxValue).Zip(Gen.Choose(5, 90));
-        var seen = new Dictionary<string, int>();
-        Prop.ForAll(Arb.From(gen), c => RunScenario(catalog, c.Seed, c.Length, seen))
+        Prop.ForAll(Arb.From(gen), c => RunScenario(catalog, c.Seed, c.Length, new Dictionary<string, int>()))
             .Check(Config.QuickThrowOnFailure.WithMaxTest(sequences).WithQuietOnSuccess(true));
 
-        // The sequences must actually reach the interesting paths, or the properties above prove little.
+        // The sequences must actually reach the interesting paths, or the properties above prove little. FsCheck's
+        // seeds change every run, so the coverage is counted over a fixed sweep of seeds (the same properties are
+        // checked on it): a random run that happens to reach few ADL orders cannot fail the build.
+        var seen = new Dictionary<string, int>();
+        for (int seed = 0; seed < sequences; seed++)
+        {
+            RunScenario(catalog, seed, 5 + (seed % 86), seen);
+        }
+
         foreach (string path in new[] { "TradeFill", "RemoveMargin", "SetLeverage", "LiquidationOrder", "LiquidationFill", "LiquidationNoFill", "AdlOrder", "FundingSettlement" })
         {
             Assert.True(seen.GetValueOrDefault(path) > 5, $"only {seen.GetValueOrDefault(path)} accepted {path}: {string.Join(", ", seen)}");
