@@ -26,6 +26,10 @@ internal sealed class GatewayConnection : IDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _sendLoop = Task.CompletedTask;
 
+    /// <summary>How long the send loop, having sent everything, waits for the peer to close after our FIN; below the
+    /// default close grace, so a peer that never closes is not aborted with its replies unread.</summary>
+    private static readonly TimeSpan LingerTimeout = TimeSpan.FromMilliseconds(750);
+
     /// <summary>How long <see cref="RunAsync"/> lets the send loop flush after the close before aborting the socket.</summary>
     private TimeSpan _closeGrace = TimeSpan.FromSeconds(1);
     private bool _isClosed;
@@ -503,7 +507,15 @@ internal sealed class GatewayConnection : IDisposable
                 await outbox.WaitAsync(abort).ConfigureAwait(false);
             }
 
-            _socket.Shutdown(SocketShutdown.Both);
+            // FIN after the last frame, then discard what the peer still sends until it closes too (bounded): closing
+            // with unread input sends a reset, and a reset makes the peer's kernel drop replies it has not read yet,
+            // such as the last acks and the ShuttingDown error of a client still streaming at SIGTERM.
+            _socket.Shutdown(SocketShutdown.Send);
+            using var linger = CancellationTokenSource.CreateLinkedTokenSource(abort);
+            linger.CancelAfter(LingerTimeout);
+            while (await _socket.ReceiveAsync(chunk, SocketFlags.None, linger.Token).ConfigureAwait(false) > 0)
+            {
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
