@@ -127,6 +127,7 @@ public sealed class DaemonMetrics : IEngineEventSink, IDisposable
         _meter.CreateObservableGauge("liqengine_open_orders", () => With(e => e.Pipeline.StateGauges.OpenOrders), "{order}", "Liquidation and ADL orders sent and not yet settled.");
         _meter.CreateObservableGauge("liqengine_insurance_fund_balance", InsuranceFunds, description: "Insurance fund balance per settlement asset, in units of the asset (negative: the fund owes).");
         _meter.CreateObservableGauge("liqengine_gateway_connections", () => With(e => e.Connections()), "{connection}", "Gateway connections open.");
+        _meter.CreateObservableGauge("liqengine_gateway_pending_connections", () => With(e => e.Pending()), "{connection}", "Gateway connections that have not said Hello yet (bounded by Gateway:MaxPendingConnections).");
     }
 
     /// <summary>Time since the last tick entered the ring, or null before the first.</summary>
@@ -140,17 +141,18 @@ public sealed class DaemonMetrics : IEngineEventSink, IDisposable
     }
 
     /// <summary>Starts the gauges over a running pipeline.</summary>
-    public void Attach(EnginePipeline pipeline, InstrumentCatalog catalog, Func<int> connections, DateTimeOffset? newestSnapshot)
+    public void Attach(EnginePipeline pipeline, InstrumentCatalog catalog, Func<int> connections, Func<int> pending, DateTimeOffset? newestSnapshot)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(pending);
         if (newestSnapshot is { } written)
         {
             Volatile.Write(ref _lastSnapshotUnixMs, written.ToUnixTimeMilliseconds());
         }
 
-        _engine = new Engine(pipeline, [.. catalog.Assets.Select(a => new KeyValuePair<string, object?>("asset", a))], connections);
+        _engine = new Engine(pipeline, [.. catalog.Assets.Select(a => new KeyValuePair<string, object?>("asset", a))], connections, pending);
     }
 
     /// <summary>Journal thread: one input appended.</summary>
@@ -293,5 +295,5 @@ public sealed class DaemonMetrics : IEngineEventSink, IDisposable
         return values;
     }
 
-    private sealed record Engine(EnginePipeline Pipeline, KeyValuePair<string, object?>[] AssetTags, Func<int> Connections);
+    private sealed record Engine(EnginePipeline Pipeline, KeyValuePair<string, object?>[] AssetTags, Func<int> Connections, Func<int> Pending);
 }

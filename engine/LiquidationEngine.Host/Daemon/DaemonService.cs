@@ -185,7 +185,7 @@ public sealed class DaemonService : IHostedLifecycleService, IGatewayObserver, I
         pipeline.AddSink(Queries);
         pipeline.AddSink(Metrics);
         pipeline.AddSink(_riskWarnings);
-        Metrics.Attach(pipeline, catalog, () => _gateway?.ConnectionCount ?? 0, recovery.Snapshot is { } loaded ? File.GetLastWriteTimeUtc(loaded.Path) : null);
+        Metrics.Attach(pipeline, catalog, () => _gateway?.ConnectionCount ?? 0, () => _gateway?.PendingCount ?? 0, recovery.Snapshot is { } loaded ? File.GetLastWriteTimeUtc(loaded.Path) : null);
         pipeline.Start();
         _pipeline = pipeline;
         return Task.CompletedTask;

@@ -207,6 +207,11 @@ public class ConnectionLifecycleTests(Xunit.Abstractions.ITestOutputHelper outpu
             }));
         }
 
+        // The 128 hostile sockets are held apart from the authenticated slots: the pending gauge shows at most the limit.
+        double pending = (await daemon.MetricsAsync()).Value("liqengine_gateway_pending_connections");
+        Assert.InRange(pending, 1, 32);
+        Assert.Equal(0, await ConnectionsGaugeAsync(daemon));
+
         // A real client, arriving while all 128 are connected, says Hello at once, is served and trades.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using (var real = new GatewaySession(await daemon.ConnectAsync()))
@@ -234,6 +239,7 @@ public class ConnectionLifecycleTests(Xunit.Abstractions.ITestOutputHelper outpu
         }
 
         Assert.Equal(4, await WaitForConnectionsAsync(daemon, 4));
+        Assert.Equal(0, (await daemon.MetricsAsync()).Value("liqengine_gateway_pending_connections"));
         four.ForEach(f => f.Dispose());
     }
 
