@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
+using static LiquidationEngine.Tests.Support.DaemonCommands;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Gateway;
 using LiquidationEngine.Protocol;
@@ -14,14 +15,6 @@ namespace LiquidationEngine.Tests.Gateway;
 [Collection("daemon processes")]
 public class ConnectionLifecycleTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const int Btc = 0; // BTC-USDT-PERP in config/instruments.json
-    private const short Usdt = 0;
-
-    private static EngineCommand Deposit(long account, string amount) => new() { Kind = CommandKind.Deposit, Account = account, Asset = Usdt, Amount = Usd(amount) };
-
-    private static EngineCommand OpenLong(long account, string qty, string price, int leverage)
-        => new() { Kind = CommandKind.TradeFill, Account = account, Instrument = Btc, Side = 1, Quantity = Qty(qty), Price = Px(price), Leverage = leverage };
-
     private static EngineCommand Tick(decimal mark) => new() { Kind = CommandKind.MarkTick, Instrument = Btc, Price = Px(mark.ToString(CultureInfo.InvariantCulture)) };
 
     private static EngineCommand Funding() => new() { Kind = CommandKind.FundingSettlement, Instrument = Btc, Amount = 1, Price = Px("20000") };

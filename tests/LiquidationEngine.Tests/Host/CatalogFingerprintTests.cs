@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
+using static LiquidationEngine.Tests.Support.DaemonCommands;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Gateway;
 using LiquidationEngine.Host.Daemon;
@@ -41,8 +42,8 @@ public class CatalogFingerprintTests
         using DaemonProcess d = await DaemonProcess.StartAsync(data);
         using (var s = new GatewaySession(await d.ConnectAsync()))
         {
-            Assert.Equal(MessageType.Ack, (await s.CommandAsync(new EngineCommand { Kind = CommandKind.Deposit, Account = 9, Asset = 0, Amount = Usd("10000") })).Type);
-            Assert.Equal(MessageType.Ack, (await s.CommandAsync(new EngineCommand { Kind = CommandKind.TradeFill, Account = 9, Instrument = 0, Side = 1, Quantity = Qty("0.01"), Price = Px("65000"), Leverage = 10 })).Type);
+            Assert.Equal(MessageType.Ack, (await s.CommandAsync(Deposit(9, "10000"))).Type);
+            Assert.Equal(MessageType.Ack, (await s.CommandAsync(OpenLong(9, "0.01", "65000", 10))).Type);
         }
 
         if (snapshot)

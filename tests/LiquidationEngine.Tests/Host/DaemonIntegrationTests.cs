@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
+using static LiquidationEngine.Tests.Support.DaemonCommands;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Gateway;
 using LiquidationEngine.Instruments;
@@ -17,14 +18,8 @@ namespace LiquidationEngine.Tests.Host;
 public class DaemonIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Btc = 0; // BTC-USDT-PERP in config/instruments.json: tick 0.1, lot 0.001, first bracket MMR 0.4 % up to 50,000.
-    private const short Usdt = 0;
 
     private static InstrumentCatalog ConfigCatalog() => InstrumentCatalog.Load(ConfigPath("instruments.json"));
-
-    private static EngineCommand Deposit(long account, string amount) => new() { Kind = CommandKind.Deposit, Account = account, Asset = Usdt, Amount = Usd(amount) };
-
-    private static EngineCommand OpenLong(long account, string qty, string price, int leverage)
-        => new() { Kind = CommandKind.TradeFill, Account = account, Instrument = Btc, Side = 1, Quantity = Qty(qty), Price = Px(price), Leverage = leverage };
 
     private static EngineCommand Tick(string mark, long timestampUs = 0) => new() { Kind = CommandKind.MarkTick, Instrument = Btc, Price = Px(mark), TimestampUs = timestampUs };
 

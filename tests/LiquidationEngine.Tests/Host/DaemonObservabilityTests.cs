@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
+using static LiquidationEngine.Tests.Support.DaemonCommands;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Gateway;
 using LiquidationEngine.Protocol;
@@ -18,8 +19,6 @@ public class DaemonObservabilityTests
     private const int Eth = 1; // ETH-USDT-PERP: tick 0.01, first bracket MMR 0.4 %
 
     private static readonly string[] Assets = ["USDT", "USDC", "USD"]; // config/instruments.json
-
-    private static EngineCommand Deposit(long account, string amount) => new() { Kind = CommandKind.Deposit, Account = account, Asset = 0, Amount = Usd(amount) };
 
     private static EngineCommand Open(long account, int instrument, int side, string qty, string price, int leverage)
         => new() { Kind = CommandKind.TradeFill, Account = account, Instrument = instrument, Side = (sbyte)side, Quantity = Qty(qty), Price = Px(price), Leverage = leverage };

@@ -1,5 +1,6 @@
 using Xunit;
 using static LiquidationEngine.Tests.Support.TestInstruments;
+using static LiquidationEngine.Tests.Support.DaemonCommands;
 using LiquidationEngine.Contracts;
 using LiquidationEngine.Gateway;
 using LiquidationEngine.Persistence;
@@ -23,8 +24,8 @@ public class QueryJournalTests
         using (DaemonProcess d = await DaemonProcess.StartAsync(dir.Path))
         using (var s = new GatewaySession(await d.ConnectAsync()))
         {
-            Assert.Equal(MessageType.Ack, (await s.CommandAsync(new EngineCommand { Kind = CommandKind.Deposit, Account = 11, Asset = 0, Amount = Usd("1000") })).Type);
-            Assert.Equal(MessageType.Ack, (await s.CommandAsync(new EngineCommand { Kind = CommandKind.TradeFill, Account = 11, Instrument = 0, Side = 1, Quantity = Qty("0.01"), Price = Px("65000"), Leverage = 10 })).Type);
+            Assert.Equal(MessageType.Ack, (await s.CommandAsync(Deposit(11, "1000"))).Type);
+            Assert.Equal(MessageType.Ack, (await s.CommandAsync(OpenLong(11, "0.01", "65000", 10))).Type);
             long before = JournalRecords(dir.Path);
             Assert.Equal(2, before);
 
@@ -41,7 +42,7 @@ public class QueryJournalTests
 
             // Before the fix: 2,000 GET /accounts added about 4,000 records. Inputs after the queries still journal.
             Assert.Equal(before, JournalRecords(dir.Path));
-            Assert.Equal(MessageType.Ack, (await s.CommandAsync(new EngineCommand { Kind = CommandKind.Deposit, Account = 11, Asset = 0, Amount = Usd("5") })).Type);
+            Assert.Equal(MessageType.Ack, (await s.CommandAsync(Deposit(11, "5"))).Type);
             Assert.Equal(before + 1, JournalRecords(dir.Path));
             hash = await s.StateHashAsync();
             d.Kill();
@@ -52,7 +53,7 @@ public class QueryJournalTests
         using DaemonProcess again = await DaemonProcess.StartAsync(dir.Path);
         using var after = new GatewaySession(await again.ConnectAsync());
         Assert.Equal(hash, await after.StateHashAsync());
-        Assert.Equal(MessageType.Ack, (await after.CommandAsync(new EngineCommand { Kind = CommandKind.Deposit, Account = 11, Asset = 0, Amount = Usd("1") })).Type);
+        Assert.Equal(MessageType.Ack, (await after.CommandAsync(Deposit(11, "1"))).Type);
         Assert.Equal(Usd("1006") - (await after.CommandAsync(new EngineCommand { Kind = CommandKind.QueryAccount, Account = 11 })).Event.Balance, MarginOf(await after.CommandAsync(new EngineCommand { Kind = CommandKind.QueryPosition, Account = 11, Instrument = 0 })));
         again.Kill();
         await again.WaitForExitAsync(TimeSpan.FromSeconds(10));
